@@ -1,0 +1,44 @@
+#include "core/shape.hpp"
+
+#include "core/error.hpp"
+
+namespace simdnn {
+
+std::size_t shape_size(const Shape& shape) {
+  std::size_t n = 1;
+  for (int d : shape) {
+    check(d >= 0, "shape ", shape_str(shape), " has a negative extent");
+    n *= static_cast<std::size_t>(d);
+  }
+  return n;
+}
+
+std::string shape_str(const Shape& shape) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    if (i) s += ", ";
+    s += std::to_string(shape[i]);
+  }
+  return s + "]";
+}
+
+std::string batch_shape_str(const Shape& sample_shape) {
+  std::string s = "[?";
+  for (int d : sample_shape) s += ", " + std::to_string(d);
+  return s + "]";
+}
+
+Shape with_batch(int batch, const Shape& sample_shape) {
+  Shape s;
+  s.reserve(sample_shape.size() + 1);
+  s.push_back(batch);
+  s.insert(s.end(), sample_shape.begin(), sample_shape.end());
+  return s;
+}
+
+Shape without_batch(const Shape& shape) {
+  check(!shape.empty(), "expected a tensor with a batch axis, got a scalar");
+  return Shape(shape.begin() + 1, shape.end());
+}
+
+}  // namespace simdnn

@@ -1,0 +1,15 @@
+#pragma once
+// GEMM on row-major float32 matrices: C = alpha * op(A) * op(B) + beta * C.
+// op(A) is m x k (A is k x m when trans_a), op(B) is k x n (B is n x k when trans_b).
+// lda/ldb/ldc are row strides in floats. beta == 0 overwrites C (NaNs in C ignored).
+namespace simdnn::kernels {
+
+void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda,
+          const float* b, int ldb, float beta, float* c, int ldc);
+
+namespace reference {
+void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda,
+          const float* b, int ldb, float beta, float* c, int ldc);
+}
+
+}  // namespace simdnn::kernels

@@ -1,0 +1,104 @@
+#include "layers/layer.hpp"
+
+#include <cctype>
+#include <map>
+
+#include "core/error.hpp"
+
+namespace simdnn {
+
+Layer::Layer(std::string name) : name_(std::move(name)) {}
+Layer::~Layer() = default;
+
+std::string Layer::context() const { return class_name() + " '" + name_ + "'"; }
+
+std::vector<Shape> Layer::build(const std::vector<Shape>& input_shapes, Rng& rng) {
+  const int expected = expected_inputs();
+  if (expected >= 0) {
+    check(static_cast<int>(input_shapes.size()) == expected, context(), ": expected ", expected,
+          " input(s), got ", input_shapes.size());
+  } else {
+    check(!input_shapes.empty(), context(), ": expected at least one input, got none");
+  }
+  if (built_) {
+    check(input_shapes == input_shapes_, context(), ": already built for input shape ",
+          batch_shape_str(input_shapes_.at(0)), ", cannot be called on ",
+          batch_shape_str(input_shapes.at(0)));
+    return output_shapes_;
+  }
+  output_shapes_ = do_build(input_shapes, rng);
+  input_shapes_ = input_shapes;
+  built_ = true;
+  return output_shapes_;
+}
+
+std::size_t Layer::param_count() {
+  std::size_t n = 0;
+  for (const Param& p : params()) n += p.value->size();
+  return n;
+}
+
+std::size_t Layer::trainable_param_count() {
+  if (!trainable_) return 0;
+  std::size_t n = 0;
+  for (const Param& p : params())
+    if (p.trainable) n += p.value->size();
+  return n;
+}
+
+Json Layer::base_config() const { return Json{{"name", name_}, {"trainable", trainable_}}; }
+
+void Layer::check_inputs(const LayerCall& call) const {
+  check(built_, context(), ": called before it was built");
+  check(call.inputs.size() == input_shapes_.size(), context(), ": expected ",
+        input_shapes_.size(), " input(s), got ", call.inputs.size());
+  int batch = -1;
+  for (std::size_t i = 0; i < call.inputs.size(); ++i) {
+    const Tensor* x = call.inputs[i];
+    check(x != nullptr, context(), ": input ", i, " is missing");
+    const Shape& s = x->shape();
+    const bool ok = s.size() == input_shapes_[i].size() + 1 &&
+                    std::equal(input_shapes_[i].begin(), input_shapes_[i].end(), s.begin() + 1);
+    check(ok, context(), ": expected input", (call.inputs.size() > 1 ? " " + std::to_string(i) : ""),
+          " of shape ", batch_shape_str(input_shapes_[i]), ", got ", shape_str(s));
+    if (batch < 0) batch = s[0];
+    check(s[0] == batch, context(), ": inputs disagree on batch size (", batch, " vs ", s[0], ")");
+  }
+}
+
+void Layer::check_grad_outputs(const LayerCall& call) const {
+  check(call.grad_outputs.size() == call.outputs.size(), context(), ": expected ",
+        call.outputs.size(), " output gradient(s), got ", call.grad_outputs.size());
+  for (std::size_t i = 0; i < call.outputs.size(); ++i) {
+    check(call.grad_outputs[i] && call.grad_outputs[i]->shape() == call.outputs[i].shape(),
+          context(), ": expected output gradient of shape ", shape_str(call.outputs[i].shape()),
+          ", got ", call.grad_outputs[i] ? shape_str(call.grad_outputs[i]->shape()) : "none");
+  }
+}
+
+std::string unique_layer_name(const std::string& prefix) {
+  static std::map<std::string, int> counters;
+  const int n = counters[prefix]++;
+  return n == 0 ? prefix : prefix + "_" + std::to_string(n);
+}
+
+std::string snake_case(const std::string& class_name) {
+  std::string out;
+  for (std::size_t i = 0; i < class_name.size(); ++i) {
+    const char c = class_name[i];
+    if (std::isupper(static_cast<unsigned char>(c))) {
+      const bool prev_lower = i > 0 && std::islower(static_cast<unsigned char>(class_name[i - 1]));
+      const bool next_lower = i + 1 < class_name.size() &&
+                              std::islower(static_cast<unsigned char>(class_name[i + 1]));
+      // Keras' to_snake_case: '_' before Upper+lower and between lower and Upper.
+      if (i > 0 && (prev_lower || next_lower))
+        out += '_';
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace simdnn

@@ -1,0 +1,106 @@
+#pragma once
+// The one Layer interface. Layers coordinate (shapes, parameters, caching); the math
+// lives in src/kernels. A layer holds parameters but no activations: everything one
+// call needs between forward and backward lives in its LayerCall, so a layer can be
+// shared by several graph nodes (Keras shared layers) and a Model can be a Layer.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/json.hpp"
+#include "core/rng.hpp"
+#include "core/shape.hpp"
+#include "core/tensor.hpp"
+
+namespace simdnn {
+
+struct Param {
+  std::string name;  // Keras weight name: "kernel", "bias", "moving_mean", ...
+  Tensor* value;
+  Tensor* grad;      // null for non-trainable weights such as moving statistics
+  bool trainable;    // false for statistics updated in forward rather than by an optimizer
+};
+
+// Non-tensor state one call keeps between forward and backward (nested models use it).
+struct LayerState {
+  virtual ~LayerState() = default;
+};
+
+struct LayerCall {
+  // Set by the caller before forward. Each input is [batch, ...sample shape].
+  std::vector<const Tensor*> inputs;
+  bool training = false;
+  Rng* rng = nullptr;  // dropout masks, noise; set by the model
+  // Written by forward. Layers resize() these, so buffers are reused across batches.
+  std::vector<Tensor> outputs;
+  std::vector<Tensor> saved;            // whatever forward keeps for backward
+  std::unique_ptr<LayerState> state;    // per-call non-tensor state
+  double added_loss = 0.0;              // add_loss terms of this call, already weighted
+  // Set by the caller before backward.
+  std::vector<const Tensor*> grad_outputs;
+  bool need_input_grads = true;  // false for the first layers of a model: skip dx
+  // Written by backward: dL/dinputs (overwritten). Parameter gradients are *accumulated*
+  // into Param::grad, so shared layers sum over their calls; the model zeroes them.
+  std::vector<Tensor> grad_inputs;
+};
+
+class Layer {
+ public:
+  explicit Layer(std::string name);
+  virtual ~Layer();
+  Layer(const Layer&) = delete;
+  Layer& operator=(const Layer&) = delete;
+
+  virtual std::string class_name() const = 0;
+  const std::string& name() const { return name_; }
+  // "Dense 'dense_1'": the prefix of every error message about this layer.
+  std::string context() const;
+
+  // Called with per-sample input shapes (no batch axis). The first call creates and
+  // initialises parameters; later calls (shared layers) must match. Returns output shapes.
+  std::vector<Shape> build(const std::vector<Shape>& input_shapes, Rng& rng);
+  bool built() const { return built_; }
+  const std::vector<Shape>& input_shapes() const { return input_shapes_; }
+  const std::vector<Shape>& output_shapes() const { return output_shapes_; }
+
+  virtual void forward(LayerCall& call) = 0;
+  virtual void backward(LayerCall& call) = 0;
+
+  virtual std::vector<Param> params() { return {}; }
+  std::size_t param_count();
+  std::size_t trainable_param_count();
+
+  // Keras semantics: a frozen layer's weights are left out of the trainable weights
+  // collected at compile time; gradients still flow through it to its inputs.
+  bool trainable() const { return trainable_; }
+  virtual void set_trainable(bool value) { trainable_ = value; }
+
+  // Keras-style config: {"name", "trainable", ...fields}; enough to rebuild the layer
+  // through the registry. Subclasses add their fields to base_config().
+  virtual Json config() const { return base_config(); }
+
+  // Number of inputs the layer takes: 1, or -1 for "one or more" (Add, Concatenate).
+  virtual int expected_inputs() const { return 1; }
+
+ protected:
+  virtual std::vector<Shape> do_build(const std::vector<Shape>& input_shapes, Rng& rng) = 0;
+  Json base_config() const;
+  // Checks every forward input against the built shapes; names layer, expected, actual.
+  void check_inputs(const LayerCall& call) const;
+  // Checks grad_outputs against outputs before backward.
+  void check_grad_outputs(const LayerCall& call) const;
+
+ private:
+  std::string name_;
+  bool trainable_ = true;
+  bool built_ = false;
+  std::vector<Shape> input_shapes_;
+  std::vector<Shape> output_shapes_;
+};
+
+// Keras-style unique default names: "dense", "dense_1", "dense_2", ...
+std::string unique_layer_name(const std::string& snake_prefix);
+// "BatchNormalization" -> "batch_normalization"
+std::string snake_case(const std::string& class_name);
+
+}  // namespace simdnn

@@ -1,0 +1,22 @@
+# Catch2 suite: the same sources build natively and to wasm (run under node via ctest).
+file(GLOB SIMDNN_TEST_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/cpp/*.cpp)
+list(REMOVE_ITEM SIMDNN_TEST_SOURCES ${CMAKE_SOURCE_DIR}/tests/cpp/catch_main.cpp)
+
+# Catch2's main is slow to compile: its own object library so it is built once.
+add_library(simdnn_catch_main OBJECT ${CMAKE_SOURCE_DIR}/tests/cpp/catch_main.cpp)
+target_include_directories(simdnn_catch_main SYSTEM PRIVATE ${SIMDNN_DEPS_INCLUDE})
+target_compile_definitions(simdnn_catch_main PRIVATE CATCH_CONFIG_COLOUR_NONE)
+
+add_executable(simdnn_tests ${SIMDNN_TEST_SOURCES})
+target_link_libraries(simdnn_tests PRIVATE simdnn_engine simdnn_catch_main)
+target_compile_definitions(simdnn_tests PRIVATE CATCH_CONFIG_COLOUR_NONE
+                           SIMDNN_TEST_DATA="${CMAKE_SOURCE_DIR}/tests/data")
+if(EMSCRIPTEN)
+  target_compile_options(simdnn_catch_main PRIVATE -fexceptions)
+  # .cjs: the package is "type": "module", and this glue is CommonJS.
+  set_target_properties(simdnn_tests PROPERTIES SUFFIX ".cjs")
+  target_link_options(simdnn_tests PRIVATE -fexceptions -sEXIT_RUNTIME=1
+                      -sWASM_ASYNC_COMPILATION=0 -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1
+                      -sNODERAWFS=1)
+endif()
+add_test(NAME catch2 COMMAND simdnn_tests)
