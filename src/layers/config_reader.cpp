@@ -8,7 +8,7 @@ namespace simdnn {
 namespace {
 // Keras writes these into every layer config; they carry nothing we act on here
 // (or are consumed by the model, e.g. batch_input_shape by the input layer logic).
-const std::set<std::string> kIgnoredKeys = {"dtype", "batch_size", "batch_input_shape",
+const std::set<std::string> kIgnoredKeys = {"dtype", "batch_size", "batch_input_shape", "batch_shape",
                                             "input_shape", "input_dim", "autocast"};
 }  // namespace
 

@@ -46,7 +46,15 @@ std::size_t Layer::trainable_param_count() {
   return n;
 }
 
-Json Layer::base_config() const { return Json{{"name", name_}, {"trainable", trainable_}}; }
+Json Layer::base_config() const {
+  Json config{{"name", name_}, {"trainable", trainable_}};
+  if (declared_input_shape_) {
+    Json batch_shape = Json::array({nullptr});
+    for (int d : *declared_input_shape_) batch_shape.push_back(d);
+    config["batch_input_shape"] = batch_shape;
+  }
+  return config;
+}
 
 void Layer::check_inputs(const LayerCall& call) const {
   check(built_, context(), ": called before it was built");

@@ -4,6 +4,7 @@
 // call needs between forward and backward lives in its LayerCall, so a layer can be
 // shared by several graph nodes (Keras shared layers) and a Model can be a Layer.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -79,6 +80,11 @@ class Layer {
   // through the registry. Subclasses add their fields to base_config().
   virtual Json config() const { return base_config(); }
 
+  // The input shape a user declared on the layer (Keras input_shape / batch_input_shape),
+  // which lets Sequential build the model before it sees data. Written back by config().
+  const std::optional<Shape>& declared_input_shape() const { return declared_input_shape_; }
+  void set_declared_input_shape(Shape shape) { declared_input_shape_ = std::move(shape); }
+
   // Number of inputs the layer takes: 1, or -1 for "one or more" (Add, Concatenate).
   virtual int expected_inputs() const { return 1; }
 
@@ -94,6 +100,7 @@ class Layer {
   std::string name_;
   bool trainable_ = true;
   bool built_ = false;
+  std::optional<Shape> declared_input_shape_;
   std::vector<Shape> input_shapes_;
   std::vector<Shape> output_shapes_;
 };

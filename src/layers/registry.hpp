@@ -4,6 +4,7 @@
 // their own .cpp with SIMDNN_REGISTER_LAYER, so there is no hand-kept list elsewhere.
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,9 @@ class LayerRegistry {
   static bool contains(const std::string& class_name);
   static std::vector<std::string> names();
 };
+
+// The input shape declared in a Keras layer config, if any (without the batch axis).
+std::optional<Shape> declared_input_shape(const std::string& class_name, const Json& config);
 
 }  // namespace simdnn
 
