@@ -59,7 +59,8 @@ class Layer {
 
   // Called with per-sample input shapes (no batch axis). The first call creates and
   // initialises parameters; later calls (shared layers) must match. Returns output shapes.
-  std::vector<Shape> build(const std::vector<Shape>& input_shapes, Rng& rng);
+  // Virtual so that a Model (whose graph can grow) answers from its graph instead.
+  virtual std::vector<Shape> build(const std::vector<Shape>& input_shapes, Rng& rng);
   bool built() const { return built_; }
   const std::vector<Shape>& input_shapes() const { return input_shapes_; }
   const std::vector<Shape>& output_shapes() const { return output_shapes_; }

@@ -1,0 +1,305 @@
+#include "model/model_io.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+
+#include "core/error.hpp"
+#include "layers/registry.hpp"
+
+namespace simdnn {
+namespace {
+
+Json layer_spec(const Layer& layer) {
+  return Json{{"class_name", layer.class_name()}, {"config", layer.config()}};
+}
+
+Json batch_shape_json(const Shape& s) {
+  Json j = Json::array({nullptr});
+  for (int d : s) j.push_back(d);
+  return j;
+}
+
+const Json& field(const Json& j, const char* key, const char* where) {
+  check(j.is_object() && j.contains(key), "model file: ", where, " is missing '", key, "'");
+  return j.at(key);
+}
+
+// [layer_name, node_index, tensor_index] as Keras writes them in input/output lists.
+struct TensorRef {
+  std::string layer;
+  int node = 0;
+  int tensor = 0;
+};
+
+TensorRef read_ref(const Json& j, const char* where) {
+  check(j.is_array() && j.size() >= 3 && j[0].is_string() && j[1].is_number_integer() &&
+            j[2].is_number_integer(),
+        "model file: ", where, " entries must be [layer_name, node_index, tensor_index], got ",
+        j.dump());
+  return TensorRef{j[0].get<std::string>(), j[1].get<int>(), j[2].get<int>()};
+}
+
+std::shared_ptr<Layer> sequential_from_config(const Json& config) {
+  const Json& layers = field(config, "layers", "Sequential config");
+  check(layers.is_array(), "model file: Sequential 'layers' must be a list");
+  std::vector<std::shared_ptr<Layer>> built;
+  for (const Json& spec : layers) built.push_back(layer_from_json(spec));
+  std::string name = config.contains("name") && config["name"].is_string() ? config["name"].get<std::string>() : "";
+  return Model::sequential(built, name);
+}
+
+std::shared_ptr<Layer> functional_from_config(const Json& config) {
+  const Json& layers = field(config, "layers", "Functional config");
+  check(layers.is_array(), "model file: Functional 'layers' must be a list");
+  std::map<std::string, std::shared_ptr<Layer>> by_name;
+  std::map<std::pair<std::string, int>, std::vector<SymbolicTensor>> node_outputs;
+  struct Pending {
+    std::string layer;
+    int node_index;
+    const Json* inbound;
+  };
+  std::vector<Pending> pending;
+  for (const Json& entry : layers) {
+    const std::string cls = field(entry, "class_name", "layer entry").get<std::string>();
+    const Json& cfg = field(entry, "config", "layer entry");
+    const std::string name = entry.contains("name") ? entry["name"].get<std::string>()
+                                                    : field(cfg, "name", "layer config").get<std::string>();
+    check(!by_name.count(name), "model file: duplicate layer name '", name, "'");
+    if (cls == "InputLayer") {
+      auto shape = declared_input_shape(cls, cfg);
+      check(shape.has_value(), "model file: InputLayer '", name, "' has no input shape");
+      auto t = make_input(*shape, name);
+      by_name[name] = t.node->layer;
+      node_outputs[{name, 0}] = {t};
+      continue;
+    }
+    by_name[name] = layer_from_json(Json{{"class_name", cls}, {"config", cfg}});
+    const Json& inbound = field(entry, "inbound_nodes", "layer entry");
+    check(inbound.is_array(), "model file: inbound_nodes of '", name, "' must be a list");
+    for (std::size_t k = 0; k < inbound.size(); ++k)
+      pending.push_back(Pending{name, static_cast<int>(k), &inbound[k]});
+  }
+  // Apply layers once all their inputs exist (Keras processes nodes in dependency order).
+  while (!pending.empty()) {
+    bool progress = false;
+    for (auto it = pending.begin(); it != pending.end();) {
+      std::vector<SymbolicTensor> inputs;
+      bool ready = true;
+      const Json& node = *it->inbound;
+      check(node.is_array(), "model file: a node of '", it->layer, "' must be a list of inputs");
+      for (const Json& ref_json : node) {
+        const TensorRef ref = read_ref(ref_json, "inbound_nodes");
+        auto found = node_outputs.find({ref.layer, ref.node});
+        if (found == node_outputs.end()) {
+          check(by_name.count(ref.layer), "model file: '", it->layer, "' takes input from unknown layer '",
+                ref.layer, "'");
+          ready = false;
+          break;
+        }
+        check(ref.tensor >= 0 && ref.tensor < static_cast<int>(found->second.size()),
+              "model file: '", ref.layer, "' has no output ", ref.tensor);
+        inputs.push_back(found->second[ref.tensor]);
+      }
+      if (!ready) {
+        ++it;
+        continue;
+      }
+      node_outputs[{it->layer, it->node_index}] = apply_layer(by_name[it->layer], inputs);
+      it = pending.erase(it);
+      progress = true;
+    }
+    check(progress, "model file: layer graph cannot be resolved (a cycle or a missing node)");
+  }
+  auto refs = [&](const char* key) {
+    std::vector<SymbolicTensor> out;
+    const Json& list = field(config, key, "Functional config");
+    check(list.is_array() && !list.empty(), "model file: '", key, "' must be a non-empty list");
+    for (const Json& j : list) {
+      const TensorRef ref = read_ref(j, key);
+      auto found = node_outputs.find({ref.layer, ref.node});
+      check(found != node_outputs.end() && ref.tensor >= 0 &&
+                ref.tensor < static_cast<int>(found->second.size()),
+            "model file: '", key, "' refers to missing tensor ", j.dump());
+      out.push_back(found->second[ref.tensor]);
+    }
+    return out;
+  };
+  std::string name = config.contains("name") && config["name"].is_string() ? config["name"].get<std::string>() : "";
+  return std::make_shared<Model>(refs("input_layers"), refs("output_layers"), name);
+}
+
+const bool registered_models = LayerRegistry::add("Sequential", sequential_from_config) &&
+                               LayerRegistry::add("Functional", functional_from_config) &&
+                               LayerRegistry::add("Model", functional_from_config);
+
+void collect_weight_names(Layer& layer, std::vector<std::string>& names) {
+  if (auto* model = dynamic_cast<Model*>(&layer)) {
+    for (const auto& inner : model->layers()) collect_weight_names(*inner, names);
+    return;
+  }
+  for (const Param& p : layer.params()) names.push_back(layer.name() + "/" + p.name);
+}
+
+}  // namespace
+
+Json Model::config() const {
+  Json config{{"name", name()}, {"trainable", trainable()}};
+  Json layers_json = Json::array();
+  if (sequential_) {
+    bool first = true;
+    for (const auto& n : order_) {
+      Json spec = layer_spec(*n->layer);
+      if (first && !inputs_.empty()) spec["config"]["batch_input_shape"] = batch_shape_json(inputs_[0].shape);
+      first = false;
+      layers_json.push_back(spec);
+    }
+    for (const auto& l : pending_) layers_json.push_back(layer_spec(*l));
+    config["layers"] = layers_json;
+    return config;
+  }
+  // Keras node_index: a layer's nodes within this model, numbered in creation order.
+  std::map<const Node*, int> node_index;
+  std::map<const Layer*, std::vector<const Node*>> nodes_of;
+  for (const auto& n : input_nodes_) nodes_of[n->layer.get()].push_back(n.get());
+  for (const auto& n : order_) nodes_of[n->layer.get()].push_back(n.get());
+  for (auto& [layer, nodes] : nodes_of) {
+    std::sort(nodes.begin(), nodes.end(), [](const Node* a, const Node* b) { return a->serial < b->serial; });
+    for (std::size_t i = 0; i < nodes.size(); ++i) node_index[nodes[i]] = static_cast<int>(i);
+  }
+  auto ref = [&](const SymbolicTensor& t) {
+    return Json::array({t.node->layer->name(), node_index.at(t.node.get()), t.index});
+  };
+  for (const auto& layer : layers()) {
+    Json entry = layer_spec(*layer);
+    entry["name"] = layer->name();
+    Json inbound = Json::array();
+    for (const Node* n : nodes_of[layer.get()]) {
+      if (n->is_input()) continue;
+      Json node_json = Json::array();
+      for (const auto& in : n->inputs) {
+        Json r = ref(in);
+        r.push_back(Json::object());
+        node_json.push_back(r);
+      }
+      inbound.push_back(node_json);
+    }
+    entry["inbound_nodes"] = inbound;
+    layers_json.push_back(entry);
+  }
+  config["layers"] = layers_json;
+  config["input_layers"] = Json::array();
+  for (const auto& t : inputs_) config["input_layers"].push_back(ref(t));
+  config["output_layers"] = Json::array();
+  for (const auto& t : outputs_) config["output_layers"].push_back(ref(t));
+  return config;
+}
+
+Json model_topology(const Model& model) { return layer_spec(model); }
+
+std::shared_ptr<Layer> layer_from_json(const Json& spec) {
+  check(spec.is_object(), "model file: a layer must be an object, got ", spec.dump().substr(0, 80));
+  const Json& cls = field(spec, "class_name", "layer");
+  check(cls.is_string(), "model file: class_name must be a string");
+  const Json& config = field(spec, "config", "layer");
+  return LayerRegistry::create(cls.get<std::string>(), config);
+}
+
+std::shared_ptr<Model> model_from_topology(const Json& topology) {
+  auto layer = layer_from_json(topology);
+  auto model = std::dynamic_pointer_cast<Model>(layer);
+  check(model != nullptr, "model file: topology is a ", layer->class_name(),
+        " layer, not a Sequential or Functional model");
+  return model;
+}
+
+std::vector<std::string> weight_names(Model& model) {
+  std::vector<std::string> names;
+  for (const auto& layer : model.layers()) collect_weight_names(*layer, names);
+  return names;
+}
+
+ModelArtifacts save_artifacts(Model& model, const std::string& weights_path) {
+  ModelArtifacts out;
+  const auto names = weight_names(model);
+  const auto params = model.params();
+  Json weights = Json::array();
+  std::size_t bytes = 0;
+  for (const Param& p : params) bytes += p.value->size() * sizeof(float);
+  out.weights.resize(bytes);
+  std::size_t offset = 0;
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    weights.push_back({{"name", names[i]}, {"shape", params[i].value->shape()}, {"dtype", "float32"}});
+    // wasm and x86 are little-endian, as the format requires.
+    std::memcpy(out.weights.data() + offset, params[i].value->data(), params[i].value->size() * sizeof(float));
+    offset += params[i].value->size() * sizeof(float);
+  }
+  out.model_json = {
+      {"format", "layers-model"},
+      {"generatedBy", "simdnn"},
+      {"convertedBy", nullptr},
+      {"modelTopology", model_topology(model)},
+      {"weightsManifest", Json::array({{{"paths", Json::array({weights_path})}, {"weights", weights}}})}};
+  return out;
+}
+
+void load_weights(Model& model, const Json& manifest, std::span<const std::uint8_t> bytes) {
+  check(manifest.is_array(), "model file: weightsManifest must be a list");
+  struct Entry {
+    Shape shape;
+    std::size_t offset;
+  };
+  std::map<std::string, Entry> entries;
+  std::size_t offset = 0;
+  for (const Json& group : manifest) {
+    const Json& weights = field(group, "weights", "weightsManifest group");
+    check(weights.is_array(), "model file: weightsManifest 'weights' must be a list");
+    for (const Json& w : weights) {
+      const std::string name = field(w, "name", "weight").get<std::string>();
+      const std::string dtype = w.contains("dtype") ? w["dtype"].get<std::string>() : "float32";
+      check(dtype == "float32", "model file: weight '", name, "' has dtype '", dtype,
+            "'; only float32 weights are supported");
+      check(!w.contains("quantization"), "model file: weight '", name, "' is quantized; not supported yet");
+      const Json& shape_json = field(w, "shape", "weight");
+      check(shape_json.is_array() && shape_json.size() <= 8, "model file: weight '", name, "' has a bad shape");
+      Shape shape;
+      std::size_t count = 1;
+      for (const Json& d : shape_json) {
+        check(d.is_number_integer() && d.get<long long>() >= 0 && d.get<long long>() <= (1 << 28),
+              "model file: weight '", name, "' has a bad shape ", shape_json.dump());
+        shape.push_back(d.get<int>());
+        count *= static_cast<std::size_t>(d.get<int>());
+        check(count <= (std::size_t(1) << 28), "model file: weight '", name, "' is too large");
+      }
+      check(!entries.count(name), "model file: duplicate weight '", name, "'");
+      entries[name] = Entry{shape, offset};
+      offset += count * sizeof(float);
+    }
+  }
+  check(offset == bytes.size(), "model file: the manifest describes ", offset,
+        " bytes of weights, the weight data has ", bytes.size());
+  const auto names = weight_names(model);
+  const auto params = model.params();
+  // Validate everything before writing anything, so a bad file leaves the model untouched.
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    auto it = entries.find(names[i]);
+    check(it != entries.end(), "model file: weight '", names[i], "' is missing");
+    check(it->second.shape == params[i].value->shape(), "model file: weight '", names[i],
+          "' expected shape ", shape_str(params[i].value->shape()), ", got ", shape_str(it->second.shape));
+  }
+  check(entries.size() == params.size(), "model file: has ", entries.size(), " weights, the model has ",
+        params.size());
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const Entry& e = entries.at(names[i]);
+    std::memcpy(params[i].value->data(), bytes.data() + e.offset, params[i].value->size() * sizeof(float));
+  }
+}
+
+std::shared_ptr<Model> load_artifacts(const Json& model_json, std::span<const std::uint8_t> weights) {
+  check(model_json.is_object(), "model file: model.json must be an object");
+  auto model = model_from_topology(field(model_json, "modelTopology", "model.json"));
+  load_weights(*model, field(model_json, "weightsManifest", "model.json"), weights);
+  return model;
+}
+
+}  // namespace simdnn

@@ -1,0 +1,127 @@
+// Bindings: errors, version, seeding, memory statistics, tensors.
+// The one place bulk data crosses between JS and the wasm heap: tensor_from_array and
+// tensor_to_array (each a single copy through a typed-memory view).
+#include <emscripten/bind.h>
+#include <malloc.h>
+
+#include "core/error.hpp"
+#include "core/tensor.hpp"
+#include "guard.hpp"
+#include "js_convert.hpp"
+#include "model/graph.hpp"
+
+using namespace emscripten;
+
+namespace simdnn::bindings {
+namespace {
+std::string& last_error() {
+  static std::string message;
+  return message;
+}
+}  // namespace
+
+void set_last_error(const char* message) { last_error() = message; }
+
+std::string take_last_error() {
+  std::string out;
+  out.swap(last_error());
+  return out;
+}
+
+Shape shape_from_js(const val& shape, const char* what) {
+  check(shape.isArray(), what, ": shape must be an array of positive integers");
+  const unsigned n = shape["length"].as<unsigned>();
+  check(n <= 8, what, ": shape has ", n, " dimensions; at most 8 are supported");
+  Shape out;
+  for (unsigned i = 0; i < n; ++i) {
+    const val d = shape[i];
+    check(d.isNumber(), what, ": shape entries must be integers, got ", d.typeOf().as<std::string>());
+    const double v = d.as<double>();
+    check(v >= 0 && v <= 1e9 && v == static_cast<double>(static_cast<long long>(v)), what,
+          ": shape entries must be non-negative integers, got ", v);
+    out.push_back(static_cast<int>(v));
+  }
+  return out;
+}
+
+val shape_to_js(const Shape& shape) {
+  val out = val::array();
+  for (int d : shape) out.call<void>("push", d);
+  return out;
+}
+
+std::vector<Tensor> tensors_from_js(const val& list, const char* what) {
+  check(list.isArray(), what, " must be a list of tensors");
+  std::vector<Tensor> out;
+  const unsigned n = list["length"].as<unsigned>();
+  for (unsigned i = 0; i < n; ++i) out.push_back(list[i].as<Tensor>());
+  return out;
+}
+
+val tensors_to_js(const std::vector<Tensor>& tensors) {
+  val out = val::array();
+  for (const auto& t : tensors) out.call<void>("push", t);
+  return out;
+}
+
+val logs_to_js(const Logs& logs) {
+  val out = val::object();
+  for (const auto& [k, v] : logs.entries()) out.set(k, v);
+  return out;
+}
+
+namespace {
+
+Tensor tensor_from_array(const val& data, const val& shape_js) {
+  return guarded([&] {
+    const Shape shape = shape_from_js(shape_js, "tensor");
+    Tensor t;
+    t.resize(shape);
+    const unsigned length = data["length"].as<unsigned>();
+    check(length == t.size(), "tensor: shape ", shape_str(shape), " needs ", t.size(),
+          " values, got ", length);
+    // The view is made after allocation: growing memory detaches older views.
+    val(typed_memory_view(t.size(), t.data())).call<void>("set", data);
+    return t;
+  });
+}
+
+val tensor_to_array(const Tensor& t) {
+  return val::global("Float32Array").new_(typed_memory_view(t.size(), t.data()));
+}
+
+val tensor_shape(const Tensor& t) { return shape_to_js(t.shape()); }
+
+val heap_stats() {
+  const struct mallinfo info = mallinfo();
+  val out = val::object();
+  out.set("inUse", static_cast<double>(info.uordblks));
+  out.set("arena", static_cast<double>(info.arena));
+  return out;
+}
+
+void set_seed(double seed) {
+  guarded([&] {
+    check(seed >= 0 && seed <= 9007199254740991.0 && seed == static_cast<double>(static_cast<long long>(seed)),
+          "setSeed: seed must be a non-negative integer, got ", seed);
+    set_global_seed(static_cast<std::uint64_t>(seed));
+  });
+}
+
+}  // namespace
+}  // namespace simdnn::bindings
+
+EMSCRIPTEN_BINDINGS(simdnn_core) {
+  using namespace simdnn;
+  using namespace simdnn::bindings;
+  function("lastError", &take_last_error);
+  function("version", +[]() { return std::string("0.1.0"); });
+  function("setSeed", &set_seed);
+  function("heapStats", &heap_stats);
+  function("failForTest", +[](std::string message) { guarded([&] { fail(message); }); });
+  class_<Tensor>("Tensor")
+      .function("shape", &tensor_shape)
+      .function("size", +[](const Tensor& t) { return static_cast<double>(t.size()); })
+      .function("toArray", &tensor_to_array);
+  function("tensorFromArray", &tensor_from_array);
+}

@@ -1,0 +1,153 @@
+// Type declarations for the simdnn JS API.
+
+export type Shape = number[];
+export type Logs = Record<string, number>;
+
+export interface Disposable {
+  dispose(): void;
+  readonly isDisposed: boolean;
+}
+
+export declare class Tensor implements Disposable {
+  readonly shape: Shape;
+  readonly rank: number;
+  readonly size: number;
+  dataSync(): Float32Array;
+  data(): Promise<Float32Array>;
+  arraySync(): any;
+  dispose(): void;
+  readonly isDisposed: boolean;
+}
+
+export declare class SymbolicTensor implements Disposable {
+  readonly shape: Array<number | null>;
+  dispose(): void;
+  readonly isDisposed: boolean;
+}
+
+export declare class Layer implements Disposable {
+  readonly name: string;
+  trainable: boolean;
+  readonly built: boolean;
+  getClassName(): string;
+  getConfig(): Record<string, unknown>;
+  countParams(): number;
+  apply(inputs: SymbolicTensor): SymbolicTensor | SymbolicTensor[];
+  apply(inputs: SymbolicTensor[]): SymbolicTensor | SymbolicTensor[];
+  getWeights(): Tensor[];
+  setWeights(weights: Tensor[]): void;
+  dispose(): void;
+  readonly isDisposed: boolean;
+}
+
+export interface Callbacks {
+  onTrainBegin?(logs: Logs): void | Promise<void>;
+  onTrainEnd?(logs: Logs): void | Promise<void>;
+  onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;
+  onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  onBatchBegin?(batch: number, logs: Logs): void | Promise<void>;
+  onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+}
+
+export declare class NativeCallback implements Disposable {
+  dispose(): void;
+  readonly isDisposed: boolean;
+}
+
+export interface FitArgs {
+  epochs?: number;
+  batchSize?: number;
+  shuffle?: boolean;
+  validationSplit?: number;
+  validationData?: [Tensor | Tensor[], Tensor | Tensor[]];
+  callbacks?: Callbacks | NativeCallback | Array<Callbacks | NativeCallback>;
+  initialEpoch?: number;
+  /** Milliseconds between yields to the event loop during fit(), or 'never'. Default 25. */
+  yieldEvery?: number | 'auto' | 'never';
+  verbose?: number;
+}
+
+export declare class History {
+  epoch: number[];
+  history: Record<string, number[]>;
+}
+
+export interface LossSpec { name: string; config: Record<string, unknown> }
+
+export interface CompileArgs {
+  optimizer: string | Optimizer;
+  loss: string | LossSpec | Array<string | LossSpec>;
+  metrics?: string | string[];
+  lossWeights?: number[];
+}
+
+export interface ModelArtifacts {
+  modelJson: Record<string, unknown>;
+  weights: Uint8Array;
+}
+
+export declare class Model extends Layer {
+  readonly layers: Layer[];
+  readonly inputs: Array<Array<number | null>>;
+  readonly outputs: Array<Array<number | null>>;
+  readonly optimizer: Optimizer | null;
+  stopTraining: boolean;
+  add(layer: Layer): void;
+  getLayer(name: string): Layer;
+  summary(lineLength?: number, positions?: unknown, printFn?: ((text: string) => void) | null): string;
+  compile(args: CompileArgs): void;
+  fit(x: Tensor | Tensor[], y: Tensor | Tensor[], args?: FitArgs): Promise<History>;
+  evaluate(x: Tensor | Tensor[], y: Tensor | Tensor[], args?: { batchSize?: number }): Logs;
+  predict(x: Tensor | Tensor[], args?: { batchSize?: number }): Tensor | Tensor[];
+  predictOnBatch(x: Tensor | Tensor[]): Tensor | Tensor[];
+  trainOnBatch(x: Tensor | Tensor[], y: Tensor | Tensor[]): Logs;
+  toJSON(): Record<string, unknown>;
+  save(url?: string): Promise<ModelArtifacts>;
+}
+
+export declare class Optimizer implements Disposable {
+  learningRate: number;
+  readonly iterations: number;
+  getClassName(): string;
+  getConfig(): Record<string, unknown>;
+  dispose(): void;
+  readonly isDisposed: boolean;
+}
+
+/** Layer options: Keras/TF.js options in camelCase, e.g. {units: 10, activation: 'relu', inputShape: [4]}. */
+export type LayerArgs = Record<string, unknown>;
+type OptimizerFactory = (learningRateOrOptions?: number | Record<string, unknown>, ...rest: unknown[]) => Optimizer;
+
+export interface Simdnn {
+  version: string;
+  tensor(values: ArrayLike<number> | number[] | number[][] | any[], shape?: Shape): Tensor;
+  input(args: { shape: Shape; name?: string }): SymbolicTensor;
+  layers: {
+    dense(args: LayerArgs): Layer;
+    activation(args: LayerArgs): Layer;
+    dropout(args: LayerArgs): Layer;
+    flatten(args?: LayerArgs): Layer;
+    reshape(args: LayerArgs): Layer;
+    gaussianNoise(args: LayerArgs): Layer;
+    add(args?: LayerArgs): Layer;
+    concatenate(args?: LayerArgs): Layer;
+    inputLayer(args: LayerArgs): Layer;
+    [factory: string]: (args?: LayerArgs) => Layer;
+  };
+  sequential(args?: { layers?: Layer[]; name?: string }): Model;
+  model(args: { inputs: SymbolicTensor | SymbolicTensor[]; outputs: SymbolicTensor | SymbolicTensor[]; name?: string }): Model;
+  loadModel(source: string | ModelArtifacts): Promise<Model>;
+  optimizers: {
+    sgd: OptimizerFactory; momentum: OptimizerFactory; rmsprop: OptimizerFactory; adam: OptimizerFactory;
+    adamw: OptimizerFactory; adagrad: OptimizerFactory; adadelta: OptimizerFactory;
+  };
+  losses: Record<string, (config?: Record<string, unknown>) => LossSpec>;
+  callbacks: {
+    earlyStopping(args?: { monitor?: string; minDelta?: number; patience?: number; mode?: 'auto' | 'min' | 'max';
+      baseline?: number; restoreBestWeights?: boolean; startFromEpoch?: number }): NativeCallback;
+  };
+  setSeed(seed: number): void;
+  memory(): { wasmBytesInUse: number; wasmHeapBytes: number };
+}
+
+export declare function load(options?: Record<string, unknown>): Promise<Simdnn>;

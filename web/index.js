@@ -1,0 +1,38 @@
+// simdnn: the public JS API. `const nn = await load();` in Node, a page or a module worker.
+import { loadModule } from './load.js';
+import { makeCall } from './native.js';
+import { makeTensorFactory, Tensor } from './tensor.js';
+import { Layer, SymbolicTensor, makeInput, makeLayerFactories } from './layers.js';
+import { Model, History, makeModelFactories } from './model.js';
+import { Optimizer, makeCallbacks, makeLosses, makeOptimizers } from './training.js';
+import { makeIO } from './io.js';
+
+export { Tensor, Layer, SymbolicTensor, Model, History, Optimizer };
+
+export async function load(options = {}) {
+  const native = await loadModule(options);
+  const api = { native, call: makeCall(native), io: makeIO() };
+  api.optimizers = makeOptimizers(api);
+  const models = makeModelFactories(api);
+  return {
+    version: native.version(),
+    tensor: makeTensorFactory(native, api.call),
+    input: makeInput(api),
+    layers: makeLayerFactories(api),
+    sequential: models.sequential,
+    model: models.model,
+    loadModel: models.loadModel,
+    optimizers: api.optimizers,
+    losses: makeLosses(),
+    callbacks: makeCallbacks(api),
+    setSeed(seed) {
+      if (typeof seed !== 'number') throw new Error(`setSeed: seed must be a non-negative integer, got ${typeof seed}`);
+      api.call(() => native.setSeed(seed));
+    },
+    // Bytes of wasm heap in use: for leak checks and memory displays.
+    memory() {
+      const stats = native.heapStats();
+      return { wasmBytesInUse: stats.inUse, wasmHeapBytes: native.HEAPU8.length };
+    },
+  };
+}
