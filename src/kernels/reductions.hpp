@@ -1,6 +1,7 @@
 #pragma once
 // Reductions. Sums accumulate in float lanes; results are compared to the scalar
-// reference with a relative tolerance, since summation order differs.
+// reference with a relative tolerance, since summation order differs. With NaN inputs
+// max and argmax_rows give an unspecified (but in-range) answer.
 #include <cstddef>
 
 namespace simdnn::kernels {
