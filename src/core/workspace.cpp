@@ -1,8 +1,17 @@
 #include "core/workspace.hpp"
 
 #include <algorithm>
+#include <new>
 
 namespace simdnn {
+namespace {
+constexpr std::align_val_t kAlign{16};  // wasm's plain operator new only guarantees 8
+float* allocate_aligned(std::size_t count) {
+  return static_cast<float*>(::operator new(count * sizeof(float), kAlign));
+}
+}  // namespace
+
+void Workspace::AlignedDelete::operator()(float* p) const { ::operator delete(p, kAlign); }
 
 float* Workspace::take(std::size_t count) {
   const std::size_t padded = (count + 3) & ~std::size_t(3);  // keep every slice 16-byte aligned
@@ -15,7 +24,7 @@ float* Workspace::take(std::size_t count) {
   }
   const std::size_t capacity = std::max<std::size_t>(padded, std::size_t(1) << 16);
   Block b;
-  b.data.reset(new float[capacity]);  // operator new[] returns max_align_t (16-byte) memory
+  b.data.reset(allocate_aligned(capacity));
   b.capacity = capacity;
   b.used = padded;
   blocks_.push_back(std::move(b));
@@ -29,7 +38,7 @@ void Workspace::reset() {
     for (const Block& b : blocks_) total += b.capacity;
     blocks_.clear();
     Block b;
-    b.data.reset(new float[total]);
+    b.data.reset(allocate_aligned(total));
     b.capacity = total;
     blocks_.push_back(std::move(b));
   }

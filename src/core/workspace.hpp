@@ -16,8 +16,11 @@ class Workspace {
   std::size_t capacity_floats() const;
 
  private:
+  struct AlignedDelete {
+    void operator()(float* p) const;
+  };
   struct Block {
-    std::unique_ptr<float[]> data;
+    std::unique_ptr<float[], AlignedDelete> data;
     std::size_t capacity = 0;
     std::size_t used = 0;
   };
