@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 say() { printf 'bootstrap: %s\n' "$*"; }
+started=$(date +%s.%N)
+elapsed() { awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 
 # What each package is for: the wasm toolchain (emcc, clang-14, the frozen library cache); the
 # header-only engine dependencies; the native compiler and build tools; the headless browser for
@@ -65,3 +67,4 @@ if needs_npm_install; then
 else
   say "npm packages present"
 fi
+say "ready in $(elapsed) s"
