@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Builds, incrementally, with at most 2 parallel jobs (the machines have 2 cores):
+#   build/native  native Release build: engine + Catch2 suite (build/native/simdnn_tests)
+#   build/wasm    Emscripten Release build: dist/simdnn.{mjs,wasm} and the same Catch2 suite
+#                 as build/wasm/simdnn_tests.cjs (ctest runs it under node)
+# Usage: scripts/build.sh [native|wasm]...   (default: both)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+say() { printf 'build: %s\n' "$*"; }
+now() { date +%s.%N; }
+seconds_since() { awk -v start="$1" -v end="$(now)" 'BEGIN { printf "%.1f", end - start }'; }
+
+jobs=2
+targets=("$@")
+((${#targets[@]})) || targets=(native wasm)
+
+configure_native() {
+  cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release
+}
+
+configure_wasm() {
+  # emcmake's toolchain would pick `node --experimental-wasm-threads` as the test emulator,
+  # which Node 20 rejects: name node explicitly.
+  emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_CROSSCOMPILING_EMULATOR="$(command -v node)"
+}
+
+expect_outputs() {
+  for file in "$@"; do
+    [[ -s $file ]] || { say "FAILED: expected output $file is missing"; exit 1; }
+  done
+}
+
+for target in "${targets[@]}"; do
+  case $target in
+    native|wasm) ;;
+    *) say "unknown target '$target' (expected native or wasm)"; exit 2 ;;
+  esac
+  start=$(now)
+  # Configure once; afterwards `cmake --build` re-runs CMake itself when CMake files or the
+  # globbed source lists change.
+  if [[ ! -f build/$target/Makefile && ! -f build/$target/build.ninja ]]; then
+    say "configuring $target"
+    "configure_$target" || { say "FAILED: configuring $target"; exit 1; }
+  fi
+  say "building $target (-j$jobs)"
+  cmake --build "build/$target" -j "$jobs" || { say "FAILED: building $target"; exit 1; }
+  if [[ $target == native ]]; then
+    expect_outputs build/native/simdnn_tests
+  else
+    expect_outputs dist/simdnn.mjs dist/simdnn.wasm build/wasm/simdnn_tests.cjs
+  fi
+  say "$target done in $(seconds_since "$start") s"
+done
