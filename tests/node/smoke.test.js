@@ -1,39 +1,39 @@
-// The wasm module loads in Node through web/load.js, reports its version, and turns C++
-// exceptions into JS Errors without becoming unusable.
+// The wasm module loads in Node, reports its version, and turns engine errors into JS Errors
+// without leaking and without becoming unusable.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { loadModule } from '../../web/load.js';
+import { load } from '../../web/index.js';
 
 const packageJson = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8'));
-const engine = await loadModule();
+const nn = await load();
 
-test('version() reports the version in package.json', () => {
-  assert.equal(engine.version(), packageJson.version);
+test('version reports the version in package.json', () => {
+  assert.equal(nn.version, packageJson.version);
 });
 
-test('a C++ simdnn::Error arrives as a JS Error carrying its message', () => {
-  let caught;
-  try {
-    engine.throwForTest('expected shape [2, 3], got [3, 2]');
-  } catch (error) {
-    caught = error;
-  }
-  assert.ok(caught instanceof Error, `expected an Error, got ${typeof caught}: ${caught}`);
-  assert.equal(caught.message, 'throwForTest: expected shape [2, 3], got [3, 2]');
+test('an engine error arrives as a JS Error carrying its message', () => {
+  assert.throws(() => nn.tensor(new Float32Array(5), [2, 3]), {
+    name: 'Error', message: 'tensor: shape [2, 3] needs 6 values, got 5',
+  });
 });
 
-test('the module stays usable after many errors', () => {
+test('2000 errors leave the module usable and the wasm heap where it was', () => {
+  const before = nn.memory().wasmBytesInUse;
   for (let i = 0; i < 2000; i++) {
-    assert.throws(() => engine.throwForTest(`error number ${i}`), { message: `throwForTest: error number ${i}` });
+    assert.throws(() => nn.layers.dense({ units: -i - 1 }), /'units' must be a positive integer/);
   }
-  assert.equal(engine.version(), packageJson.version);
+  const after = nn.memory().wasmBytesInUse;
+  assert.equal(after, before, `heap in use went from ${before} to ${after} bytes`);
+  const t = nn.tensor([1, 2, 3], [3]);
+  assert.deepEqual(Array.from(t.dataSync()), [1, 2, 3]);
+  t.dispose();
 });
 
 test('each loadModule() call gives an independent instance with its own memory', async () => {
-  const other = await loadModule();
-  assert.notEqual(other, engine);
-  assert.notEqual(other.HEAPF32.buffer, engine.HEAPF32.buffer);
-  assert.ok(engine.HEAPF32.length > 0);
-  assert.equal(other.version(), packageJson.version);
+  const a = await loadModule();
+  const b = await loadModule();
+  assert.notEqual(a.HEAPF32.buffer, b.HEAPF32.buffer);
+  assert.equal(b.version(), packageJson.version);
 });
