@@ -1,0 +1,63 @@
+// xsimd elementwise kernels (see simd_loops.hpp for the tail and aliasing rules).
+#include "kernels/elementwise.hpp"
+
+#include "kernels/simd_loops.hpp"
+
+namespace simdnn::kernels {
+
+using simd::Batch;
+
+void add(const float* a, const float* b, float* out, std::size_t n) {
+  simd::transform(n, out, [](Batch x, Batch y) { return x + y; }, a, b);
+}
+
+void sub(const float* a, const float* b, float* out, std::size_t n) {
+  simd::transform(n, out, [](Batch x, Batch y) { return x - y; }, a, b);
+}
+
+void mul(const float* a, const float* b, float* out, std::size_t n) {
+  simd::transform(n, out, [](Batch x, Batch y) { return x * y; }, a, b);
+}
+
+void axpy(float alpha, const float* x, float* y, std::size_t n) {
+  const Batch alpha_b(alpha);
+  // Written as mul + add (not fma) so the result matches the scalar reference exactly.
+  simd::transform(n, y, [alpha_b](Batch xv, Batch yv) { return yv + alpha_b * xv; }, x,
+                  static_cast<const float*>(y));
+}
+
+void scale(float alpha, const float* x, float* out, std::size_t n) {
+  const Batch alpha_b(alpha);
+  simd::transform(n, out, [alpha_b](Batch xv) { return alpha_b * xv; }, x);
+}
+
+void add_scalar(const float* x, float value, float* out, std::size_t n) {
+  const Batch value_b(value);
+  simd::transform(n, out, [value_b](Batch xv) { return xv + value_b; }, x);
+}
+
+void add_bias_rows(const float* x, const float* bias, float* out, std::size_t rows,
+                   std::size_t cols) {
+  for (std::size_t r = 0; r < rows; ++r)
+    add(x + r * cols, bias, out + r * cols, cols);
+}
+
+void apply_mask(const float* x, const float* mask, float keep_scale, float* out, std::size_t n) {
+  const Batch keep_b(keep_scale);
+  const Batch zero(0.0f);
+  simd::transform(
+      n, out,
+      [keep_b, zero](Batch xv, Batch mv) { return xsimd::select(mv != zero, xv * keep_b, zero); },
+      x, mask);
+}
+
+bool all_finite(const float* x, std::size_t n) {
+  // x - x is 0 for finite x and NaN for inf or NaN; NaN survives the sum, so one check at
+  // the end replaces a branch per batch.
+  const float residue = simd::sum_terms(
+      n, [x](std::size_t i) { const Batch v = simd::load(x + i); return v - v; },
+      [x](std::size_t i) { return x[i] - x[i]; });
+  return residue == 0.0f;
+}
+
+}  // namespace simdnn::kernels
