@@ -60,7 +60,8 @@ std::vector<Tensor> tensors_from_js(const val& list, const char* what) {
 
 val tensors_to_js(const std::vector<Tensor>& tensors) {
   val out = val::array();
-  for (const auto& t : tensors) out.call<void>("push", t);
+  // Pushed as val(t): a class passed straight into a JS call is freed when the call returns.
+  for (const auto& t : tensors) out.call<void>("push", val(t));
   return out;
 }
 

@@ -67,7 +67,7 @@ void set_layer_weights(Layer& layer, const val& list) {
 
 val symbolic_list(const std::vector<SymbolicTensor>& list) {
   val out = val::array();
-  for (const auto& t : list) out.call<void>("push", t);
+  for (const auto& t : list) out.call<void>("push", val(t));  // see tensors_to_js
   return out;
 }
 
@@ -108,7 +108,7 @@ std::shared_ptr<Model> as_model(const std::shared_ptr<Layer>& layer) {
 val model_layers(Model& model) {
   return guarded([&] {
     val out = val::array();
-    for (const auto& l : model.layers()) out.call<void>("push", l);
+    for (const auto& l : model.layers()) out.call<void>("push", val(l));
     return out;
   });
 }

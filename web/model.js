@@ -20,7 +20,6 @@ export class Model extends Layer {
     super(api, handle, 'Model');
     this._owned = owned;  // wrappers this model disposes with itself (TF.js disposes a model's layers)
     this._optimizer = null;
-    this._ownsOptimizer = false;
     this._fitting = false;
   }
 
@@ -87,9 +86,8 @@ export class Model extends Layer {
       if (owns) opt.dispose();
       throw e;
     }
-    if (this._ownsOptimizer && this._optimizer !== opt) this._optimizer.dispose();
+    if (this._optimizer && this._optimizer !== opt) this._optimizer.dispose();
     this._optimizer = opt;
-    this._ownsOptimizer = owns;
   }
 
   _requireCompiled(what) {
@@ -217,7 +215,8 @@ export class Model extends Layer {
     if (this.isDisposed) return;
     for (const owned of this._owned) owned.dispose();
     this._owned = [];
-    if (this._ownsOptimizer && this._optimizer) this._optimizer.dispose();
+    // The optimizer's state is bound to this model's weights, so it goes with the model.
+    if (this._optimizer) this._optimizer.dispose();
     this._optimizer = null;
     super.dispose();
   }

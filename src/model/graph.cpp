@@ -25,7 +25,7 @@ SymbolicTensor make_input(const Shape& shape, const std::string& name) {
   for (int d : shape) config["batch_input_shape"].push_back(d);
   if (!name.empty()) config["name"] = name;
   auto layer = LayerRegistry::create("InputLayer", config);
-  layer->build({}, init_rng());
+  layer->build({shape}, init_rng());
   auto node = std::make_shared<Node>();
   node->layer = layer;
   node->output_shapes = {shape};

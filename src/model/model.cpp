@@ -60,8 +60,14 @@ void Model::add(const std::shared_ptr<Layer>& layer) {
       return;
     }
     pending_.push_back(layer);
-    if (pending_.size() == 1 && layer->declared_input_shape())
-      ensure_built({*layer->declared_input_shape()});
+    if (pending_.size() == 1) {
+      // The first layer knows the input shape if it declares one or is a built model.
+      auto* inner = dynamic_cast<Model*>(layer.get());
+      if (layer->declared_input_shape())
+        ensure_built({*layer->declared_input_shape()});
+      else if (inner && inner->graph_ready() && inner->model_input_shapes().size() == 1)
+        ensure_built(inner->model_input_shapes());
+    }
     return;
   }
   std::vector<SymbolicTensor> current = outputs_.empty() ? inputs_ : outputs_;

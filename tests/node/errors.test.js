@@ -21,13 +21,14 @@ test('bad calls throw clear errors and a valid call afterwards succeeds', async 
   const nanX = nn.tensor(new Float32Array(15).fill(NaN), [5, 3]);
   const cases = [
     ['fit before compile', () => model.fit(x, y), /compile\(\) before fit/],
-    ['unknown layer option', () => nn.layers.dense({ unit: 3 }), /Dense.*unknown option 'unit'/],
+    ['misspelt required option', () => nn.layers.dense({ unit: 3 }), /Dense.*missing required option 'units'/],
+    ['unknown layer option', () => nn.layers.dense({ units: 3, activaton: 'relu' }), /Dense.*unknown option 'activaton'/],
     ['units zero', () => nn.layers.dense({ units: 0 }), /Dense.*'units' must be a positive integer, got 0/],
     ['units string', () => nn.layers.dense({ units: 'ten' }), /'units' must be a positive integer, got "ten"/],
     ['units fractional', () => nn.layers.dense({ units: 2.5 }), /'units' must be a positive integer/],
     ['unknown activation', () => nn.layers.dense({ units: 2, activation: 'relux' }), /relux/],
     ['dropout rate above 1', () => nn.layers.dropout({ rate: 1.5 }), /Dropout.*rate/],
-    ['reshape incompatible', () => nn.sequential({ layers: [nn.layers.reshape({ targetShape: [5], inputShape: [4] })] }), /Reshape.*\[4\].*\[5\]|Reshape.*5.*4/],
+    ['reshape incompatible', () => nn.sequential({ layers: [nn.layers.reshape({ targetShape: [5], inputShape: [4] })] }), /Reshape.*\[\?, 4\].*\[5\]/],
     ['tensor length mismatch', () => nn.tensor(new Float32Array(5), [2, 3]), /needs 6 values, got 5/],
     ['tensor bad shape', () => nn.tensor(new Float32Array(4), [2, -2]), /shape/],
     ['tensor from string', () => nn.tensor('abc'), /typed array or an array of numbers/],
