@@ -22,7 +22,7 @@ test('a module worker trains a classifier and the page charts its progress', asy
   assert.ok(report.finalAccuracy >= 0.95, `accuracy ${report.finalAccuracy}`);
   // Same seed, same weights: the browser matches the native and Node builds bit for bit.
   assert.equal(report.goldenHash, report.expectedGoldenHash);
-  assert.match(report.summary, /Total params: 49/);
+  assert.match(report.summary, /Total params: 65/);
   // The server's COOP/COEP headers work: the threaded build will need this.
   assert.equal(await page.evaluate(() => self.crossOriginIsolated), true);
   browser.assertNoErrors();
