@@ -21,11 +21,11 @@ const MIN_WARMUP_CALLS = 2;
 
 const PROFILES = {
   full: {
-    gemm: { warmup: { calls: 10, seconds: 1.5 }, timed: { reps: 30, seconds: 3 } },
+    gemm: { warmup: { calls: 10, seconds: 1.5 }, timed: { reps: 50, seconds: 3 } },
     // Training: one timed sample = one epoch over trainSamples. Warm-up is one epoch over the
     // first warmupSamples (16 batches = 16 calls: plenty for V8 to tier up, and it keeps the
     // slow tfjs-cpu backend inside the time budget).
-    train: { trainSamples: 4096, warmupSamples: 1024, timed: { reps: 3, seconds: 10, minReps: 2 } },
+    train: { trainSamples: 4096, warmupSamples: 1024, timed: { reps: 5, seconds: 15, minReps: 2 } },
     predict: {
       warmup: { calls: 30, seconds: 1 },
       batch: { reps: 100, seconds: 2 },
