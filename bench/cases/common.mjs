@@ -34,7 +34,7 @@ const PROFILES = {
   },
   quick: {
     gemm: { warmup: { calls: 5, seconds: 0.5 }, timed: { reps: 10, seconds: 0.6 } },
-    train: { trainSamples: 512, warmupSamples: 256, timed: { reps: 2, seconds: 1, minReps: 2 } },
+    train: { trainSamples: 512, warmupSamples: 512, timed: { reps: 2, seconds: 1, minReps: 2 } },
     predict: {
       warmup: { calls: 10, seconds: 0.3 },
       batch: { reps: 20, seconds: 0.4 },
