@@ -1,0 +1,185 @@
+// simdnn vs TensorFlow.js, side by side: `node bench/run.mjs [--quick] [--cases=a,b]
+// [--libraries=x,y] [--out=file.json]`. Every library+case runs in its own child process
+// (bench/cases/<library>.mjs), one after the other so they never share the 2 cores. Prints one
+// table (ratios = how many times faster simdnn is) and writes bench/results/latest.json.
+// Progress goes to stderr, the table to stdout. Exit code 1 if any run failed (a library that
+// is not installed or not built is reported as n/a, not as a failure).
+import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CASES, METRICS, RESULT_MARKER } from './cases/common.mjs';
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+
+const LIBRARIES = {
+  simdnn: { script: 'simdnn.mjs', args: [] },
+  'tfjs-wasm': { script: 'tfjs.mjs', args: ['--backend=wasm'] },
+  'tfjs-cpu': { script: 'tfjs.mjs', args: ['--backend=cpu'] },
+};
+const BASELINE = 'simdnn';
+
+function parseArgs(argv) {
+  const options = { quick: false, cases: Object.keys(CASES), libraries: Object.keys(LIBRARIES),
+    out: path.join(benchDir, 'results', 'latest.json') };
+  for (const arg of argv) {
+    const [flag, value] = arg.split(/=(.*)/s, 2);
+    if (flag === '--quick') options.quick = true;
+    else if (flag === '--cases') options.cases = pickNames(value, CASES, '--cases');
+    else if (flag === '--libraries') options.libraries = pickNames(value, LIBRARIES, '--libraries');
+    else if (flag === '--out' && value) options.out = path.resolve(value);
+    else if (flag === '--help' || flag === '-h') {
+      console.log('usage: node bench/run.mjs [--quick] [--cases=a,b] [--libraries=x,y] [--out=file.json]\n' +
+        `  cases: ${Object.keys(CASES).join(', ')}\n  libraries: ${Object.keys(LIBRARIES).join(', ')}`);
+      process.exit(0);
+    } else {
+      throw new Error(`bench: unknown argument ${arg} (try --help)`);
+    }
+  }
+  return options;
+}
+
+function pickNames(list, known, flag) {
+  const names = (list ?? '').split(',').filter(Boolean);
+  const unknown = names.filter((n) => !known[n]);
+  if (names.length === 0 || unknown.length) {
+    throw new Error(`bench: ${flag} expects a comma-separated subset of ${Object.keys(known).join(', ')}, got ${list}`);
+  }
+  return names;
+}
+
+// Runs one worker and resolves with its result line (or an error result); never rejects.
+function runChild(library, caseName, quick) {
+  const { script, args } = LIBRARIES[library];
+  const childArgs = [path.join(benchDir, 'cases', script), caseName, ...args, ...(quick ? ['--quick'] : [])];
+  const timeoutMs = (quick ? 60 : 180) * 1000;
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, childArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => { stdout += chunk; });
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    const timer = setTimeout(() => { stderr += `\nkilled after ${timeoutMs / 1000} s`; child.kill('SIGKILL'); }, timeoutMs);
+    const finish = (code, spawnError) => {
+      clearTimeout(timer);
+      const seconds = (performance.now() - started) / 1000;
+      const line = stdout.split('\n').filter((l) => l.startsWith(RESULT_MARKER)).pop();
+      let result;
+      try {
+        result = line ? JSON.parse(line.slice(RESULT_MARKER.length)) : null;
+      } catch (error) {
+        result = null;
+        stderr += `\nunreadable result line: ${error.message}`;
+      }
+      if (!result || (result.status === 'ok' && code !== 0)) {
+        result = { library, case: caseName, status: 'error',
+          reason: `worker exited with ${spawnError?.message ?? code} and no result; stderr: ${stderr.trim().slice(-2000)}` };
+      }
+      resolve({ ...result, library, case: caseName, seconds });
+    };
+    child.on('error', (error) => finish(null, error));
+    child.on('close', (code) => finish(code));
+  });
+}
+
+function formatValue(value) {
+  if (value >= 100) return value.toFixed(0);
+  if (value >= 10) return value.toFixed(1);
+  if (value >= 1) return value.toFixed(2);
+  return value.toFixed(3);
+}
+
+function cellFor(run, key) {
+  if (!run) return 'not run';
+  if (run.status === 'unavailable') return `n/a (${run.reason})`;
+  if (run.status !== 'ok') return 'error';
+  const m = run.metrics.find((x) => x.key === key);
+  return m ? formatValue(m.value) : 'missing';
+}
+
+// > 1 means simdnn is faster, whichever direction the unit runs.
+function speedup(better, simdnnValue, peerValue) {
+  return better === 'higher' ? simdnnValue / peerValue : peerValue / simdnnValue;
+}
+
+function buildRows(runs, options) {
+  const rows = [];
+  for (const caseName of options.cases) {
+    for (const key of CASES[caseName].metrics) {
+      const meta = METRICS[key];
+      const row = { case: caseName, key, ...meta, values: {}, cells: {}, ratios: {} };
+      const valueOf = (library) => runs.find((r) => r.case === caseName && r.library === library && r.status === 'ok')
+        ?.metrics.find((m) => m.key === key)?.value ?? null;
+      for (const library of options.libraries) {
+        row.values[library] = valueOf(library);
+        row.cells[library] = cellFor(runs.find((r) => r.case === caseName && r.library === library), key);
+      }
+      for (const peer of options.libraries.filter((l) => l !== BASELINE)) {
+        const [mine, theirs] = [row.values[BASELINE], row.values[peer]];
+        row.ratios[peer] = mine && theirs ? speedup(meta.better, mine, theirs) : null;
+      }
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
+function renderTable(rows, options) {
+  const peers = options.libraries.filter((l) => l !== BASELINE);
+  const showRatios = options.libraries.includes(BASELINE);
+  const header = ['case', 'unit', ...options.libraries, ...(showRatios ? peers.map((p) => `simdnn vs ${p}`) : [])];
+  const body = rows.map((row) => [row.label, row.unit, ...options.libraries.map((l) => row.cells[l]),
+    ...(showRatios ? peers.map((p) => (row.ratios[p] ? `${row.ratios[p].toFixed(2)}x` : 'n/a')) : [])]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const line = (cells) => `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  return [line(header), `|${widths.map((w, i) => (i < 2 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
+    ...body.map(line)].join('\n');
+}
+
+function machineInfo() {
+  const cpus = os.cpus();
+  return { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length, loadAverage: os.loadavg().map((x) => Number(x.toFixed(2))) };
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const machine = machineInfo();
+  const jobs = options.cases.flatMap((c) => options.libraries.map((l) => [c, l]));
+  const started = performance.now();
+  process.stderr.write(`bench: ${jobs.length} runs (${options.quick ? 'quick' : 'full'}), load average ${machine.loadAverage.join(' ')}\n`);
+  const runs = [];
+  for (const [index, [caseName, library]] of jobs.entries()) {
+    process.stderr.write(`[${String(index + 1).padStart(2)}/${jobs.length}] ${caseName.padEnd(12)} ${library.padEnd(10)} ... `);
+    const run = await runChild(library, caseName, options.quick);
+    runs.push(run);
+    const summary = run.status === 'ok'
+      ? run.metrics.map((m) => `${formatValue(m.value)} ${m.unit}`).join(', ')
+      : run.status === 'unavailable' ? `n/a (${run.reason})` : 'ERROR';
+    process.stderr.write(`${summary} (${run.seconds.toFixed(1)} s)\n`);
+    if (run.status === 'error') process.stderr.write(`${run.reason.replace(/^/gm, '    ')}\n`);
+  }
+  const totalSeconds = (performance.now() - started) / 1000;
+  const rows = buildRows(runs, options);
+  console.log(`\nsimdnn vs TensorFlow.js (${options.quick ? 'quick' : 'full'} run, ${totalSeconds.toFixed(0)} s; ` +
+    `${machine.cpu}, ${machine.cores} cores, node ${machine.node})\n`);
+  console.log(renderTable(rows, options));
+  if (options.libraries.includes(BASELINE) && options.libraries.length > 1) {
+    console.log('\nratio = how many times faster simdnn is than the peer (> 1: simdnn faster; ' +
+      'for ms/call it is peer time / simdnn time). Medians of repeated timed calls after warm-up.');
+  }
+  await mkdir(path.dirname(options.out), { recursive: true });
+  const report = { createdAt: new Date().toISOString(), quick: options.quick, machine, totalSeconds,
+    rows: rows.map(({ cells, ...row }) => row), runs };
+  await writeFile(options.out, `${JSON.stringify(report, null, 2)}\n`);
+  const shown = path.relative(process.cwd(), options.out);
+  process.stderr.write(`bench: wrote ${shown.startsWith('..') ? options.out : shown}\n`);
+  if (runs.some((r) => r.status === 'error')) process.exitCode = 1;
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error.message}\n`);
+  process.exitCode = 2;
+});
