@@ -25,19 +25,29 @@ export class Model extends Layer {
 
   get layers() {
     const handles = this._api.call(() => this.native.layers());
-    const out = handles.map((h) => this._wrapLayer(h));
-    this._owned.push(...out);
-    return out;
+    return handles.map((h) => this._wrapLayer(h));
   }
 
   getLayer(name) {
-    const handle = this._api.call(() => this.native.getLayer(String(name)));
-    const layer = this._wrapLayer(handle);
-    this._owned.push(layer);
-    return layer;
+    return this._wrapLayer(this._api.call(() => this.native.getLayer(String(name))));
   }
 
+  // One wrapper per layer, reused across calls and disposed with the model.
   _wrapLayer(handle) {
+    this._wrappers ??= new Map();
+    const name = handle.name();
+    const cached = this._wrappers.get(name);
+    if (cached && !cached.isDisposed) {
+      handle.delete();
+      return cached;
+    }
+    const wrapper = this._newWrapper(handle);
+    this._wrappers.set(name, wrapper);
+    this._owned.push(wrapper);
+    return wrapper;
+  }
+
+  _newWrapper(handle) {
     const asModel = this._api.native.asModel(handle);
     if (asModel) {
       handle.delete();

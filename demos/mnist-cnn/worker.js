@@ -1,0 +1,158 @@
+// The MNIST page's training worker: owns the engine, the data and the model; streams
+// progress, metrics, a confusion matrix and test samples to the page.
+import { load } from '../../web/index.js';
+import { serveWorker } from '../../web/worker-serve.js';
+import { ARCHITECTURES } from './architectures.js';
+
+const nn = await load();
+let data = null;
+let model = null;
+let architecture = null;
+let epochsDone = 0;
+
+async function fetchBytes(path) {
+  const response = await fetch(new URL(path, import.meta.url));
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status} (run npm start to prepare the data)`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+function toTensors(images, labels) {
+  const n = labels.length;
+  const x = new Float32Array(images.length);
+  for (let i = 0; i < images.length; i++) x[i] = images[i] / 255;
+  const y = new Float32Array(n * 10);
+  for (let i = 0; i < n; i++) y[i * 10 + labels[i]] = 1;
+  return { x: nn.tensor(x, [n, 28, 28, 1]), y: nn.tensor(y, [n, 10]), labels, images };
+}
+
+async function loadData() {
+  if (data) return data;
+  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all([
+    fetchBytes('../../data/mnist/train-images.u8'), fetchBytes('../../data/mnist/train-labels.u8'),
+    fetchBytes('../../data/mnist/test-images.u8'), fetchBytes('../../data/mnist/test-labels.u8'),
+  ]);
+  data = { train: toTensors(trainImages, trainLabels), test: toTensors(testImages, testLabels) };
+  return data;
+}
+
+function replaceModel(next, name) {
+  if (model) model.dispose();
+  model = next;
+  architecture = name;
+  epochsDone = 0;
+}
+
+function compile(learningRate) {
+  model.compile({ optimizer: nn.optimizers.adam(learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+}
+
+// Test-set evaluation for the page: confusion matrix and the first 40 digits with predictions.
+function testReport() {
+  const { test } = data;
+  const probs = model.predict(test.x, { batchSize: 250 });
+  const p = probs.dataSync();
+  probs.dispose();
+  const n = test.labels.length;
+  const confusion = Array.from({ length: 10 }, () => new Array(10).fill(0));
+  const predicted = new Uint8Array(n);
+  let correct = 0;
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let c = 1; c < 10; c++) if (p[i * 10 + c] > p[i * 10 + best]) best = c;
+    predicted[i] = best;
+    confusion[test.labels[i]][best]++;
+    if (best === test.labels[i]) correct++;
+  }
+  const samples = [];
+  for (let i = 0; i < 40; i++) {
+    samples.push({ pixels: Array.from(test.images.subarray(i * 784, (i + 1) * 784), (v) => v / 255),
+      label: test.labels[i], predicted: predicted[i] });
+  }
+  return { accuracy: correct / n, confusion, samples };
+}
+
+function firstLayerFilters() {
+  const conv = model.layers.find((l) => l.getClassName() === 'Conv2D');
+  if (!conv) return null;
+  const [kernel] = conv.getWeights();
+  const shape = kernel.shape;  // [kh, kw, 1, filters]
+  const values = kernel.dataSync();
+  kernel.dispose();
+  return { shape, values: Array.from(values) };
+}
+
+serveWorker({
+  async build({ architecture: name }) {
+    if (!ARCHITECTURES[name]) throw new Error(`unknown architecture '${name}'`);
+    await loadData();
+    nn.setSeed(42);
+    replaceModel(ARCHITECTURES[name].build(nn), name);
+    return { summary: model.summary(72, undefined, null), params: model.countParams() };
+  },
+
+  async train({ epochs, batchSize, learningRate }, control) {
+    if (!model) throw new Error('build a model first');
+    control.resetStop();
+    compile(learningRate);
+    const batchesPerEpoch = Math.ceil(data.train.labels.length * 0.9 / batchSize);
+    let seen = 0;
+    let started = performance.now();
+    const history = await model.fit(data.train.x, data.train.y, {
+      epochs: epochsDone + epochs, initialEpoch: epochsDone, batchSize, validationSplit: 0.1, yieldEvery: 20,
+      callbacks: {
+        onEpochBegin: () => { started = performance.now(); seen = 0; },
+        onBatchEnd: async (batch, logs) => {
+          seen += batchSize;
+          if (batch % 5 === 0 || batch === batchesPerEpoch - 1) {
+            control.emit('batch', { batch, batchesPerEpoch, loss: logs.loss, accuracy: logs.accuracy,
+              samplesPerSecond: seen / ((performance.now() - started) / 1000) });
+          }
+          await control.checkpoint();
+        },
+        onEpochEnd: async (epoch, logs) => {
+          epochsDone = epoch + 1;
+          control.emit('epoch', { epoch, logs, report: testReport(), filters: firstLayerFilters() });
+        },
+      },
+    }).catch((error) => {
+      if (error.message === 'stopped') return null;
+      throw error;
+    });
+    return { epochsDone, stopped: history === null };
+  },
+
+  // pixels: 784 floats in 0..1 (already centred like MNIST by the page).
+  classify({ pixels }) {
+    if (!model) throw new Error('no model yet');
+    const x = nn.tensor(Float32Array.from(pixels), [1, 28, 28, 1]);
+    const out = model.predict(x);
+    const probabilities = Array.from(out.dataSync());
+    x.dispose();
+    out.dispose();
+    return { probabilities };
+  },
+
+  async loadPretrained() {
+    const next = await nn.loadModel(new URL('./model/model.json', import.meta.url).href);
+    await loadData();
+    replaceModel(next, 'lenet5');
+    compile(1e-3);
+    return { summary: model.summary(72, undefined, null), report: testReport(), filters: firstLayerFilters() };
+  },
+
+  async exportModel() {
+    if (!model) throw new Error('no model to export');
+    const { modelJson, weights } = await model.save();
+    return { modelJson, weights };
+  },
+
+  async importModel({ modelJson, weights }) {
+    const next = await nn.loadModel({ modelJson, weights: new Uint8Array(weights) });
+    await loadData();
+    replaceModel(next, 'imported');
+    compile(1e-3);
+    return { summary: model.summary(72, undefined, null), report: testReport(), filters: firstLayerFilters() };
+  },
+
+  memory() { return nn.memory(); },
+});
