@@ -71,6 +71,12 @@ val logs_to_js(const Logs& logs) {
   return out;
 }
 
+Json parse_json(const std::string& text, const char* what) {
+  Json j = Json::parse(text, nullptr, false);
+  check(!j.is_discarded(), what, ": invalid JSON");
+  return j;
+}
+
 namespace {
 
 Tensor tensor_from_array(const val& data, const val& shape_js) {

@@ -13,12 +13,6 @@ using namespace emscripten;
 namespace simdnn::bindings {
 namespace {
 
-Json parse_json(const std::string& text, const char* what) {
-  Json j = Json::parse(text, nullptr, false);
-  check(!j.is_discarded(), what, ": invalid JSON");
-  return j;
-}
-
 std::shared_ptr<Layer> create_layer(const std::string& class_name, const std::string& config) {
   return guarded([&] {
     check(class_name != "Sequential" && class_name != "Functional" && class_name != "Model",

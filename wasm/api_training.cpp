@@ -16,12 +16,6 @@ using namespace emscripten;
 namespace simdnn::bindings {
 namespace {
 
-Json parse_json(const std::string& text, const char* what) {
-  Json j = Json::parse(text, nullptr, false);
-  check(!j.is_discarded(), what, ": invalid JSON");
-  return j;
-}
-
 std::shared_ptr<Optimizer> make_optimizer_js(const std::string& name, const std::string& config) {
   return guarded([&] {
     return std::shared_ptr<Optimizer>(make_optimizer(name, parse_json(config, "optimizer")));

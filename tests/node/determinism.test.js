@@ -4,26 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { loadNN } from './helpers.js';
+import { weightsHash } from '../shared/weights-hash.js';
 
 const golden = JSON.parse(readFileSync(new URL('../data/determinism.json', import.meta.url)));
-
-export function fnv1a(floats) {
-  const bytes = new Uint8Array(floats.buffer, floats.byteOffset, floats.byteLength);
-  let h = 0x811c9dc5;
-  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193) >>> 0;
-  return h;
-}
-
-function weightsHash(model) {
-  const ws = model.getWeights();
-  const parts = ws.map((w) => w.dataSync());
-  ws.forEach((w) => w.dispose());
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const all = new Float32Array(total);
-  let o = 0;
-  for (const p of parts) { all.set(p, o); o += p.length; }
-  return fnv1a(all);
-}
 
 function goldenModel(nn) {
   nn.setSeed(golden.seed);

@@ -1,24 +1,8 @@
 // Module worker: trains a small classifier with the public API and streams progress to the page.
 import { load } from '../../../web/index.js';
+import { weightsHash } from '../../shared/weights-hash.js';
 
 const golden = await (await fetch(new URL('../../data/determinism.json', import.meta.url))).json();
-
-function fnv1a(floats) {
-  const bytes = new Uint8Array(floats.buffer, floats.byteOffset, floats.byteLength);
-  let h = 0x811c9dc5;
-  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193) >>> 0;
-  return h;
-}
-
-function weightsHash(model) {
-  const ws = model.getWeights();
-  const parts = ws.map((w) => w.dataSync());
-  ws.forEach((w) => w.dispose());
-  const all = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) { all.set(p, o); o += p.length; }
-  return fnv1a(all);
-}
 
 try {
   const started = performance.now();
