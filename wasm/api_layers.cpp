@@ -145,6 +145,11 @@ EMSCRIPTEN_BINDINGS(simdnn_layers) {
       .function("getLayer", +[](const Model& m, std::string name) {
         return guarded([&] { return m.find_layer(name); });
       })
+      .function("inputTensors", +[](const Model& m) { return symbolic_list(m.input_tensors()); })
+      .function("outputTensors", +[](const Model& m) { return symbolic_list(m.output_tensors()); })
+      .function("layerOutputs", +[](const Model& m, std::string name) {
+        return guarded([&] { return symbolic_list(m.layer_outputs(name)); });
+      })
       .function("topologyJson", +[](const Model& m) {
         return guarded([&] { return model_topology(m).dump(); });
       });

@@ -34,6 +34,8 @@ export declare class Layer implements Disposable {
   countParams(): number;
   apply(inputs: SymbolicTensor): SymbolicTensor | SymbolicTensor[];
   apply(inputs: SymbolicTensor[]): SymbolicTensor | SymbolicTensor[];
+  /** The layer's output in the model it was taken from, or of its latest apply(). */
+  readonly output: SymbolicTensor | SymbolicTensor[];
   getWeights(): Tensor[];
   setWeights(weights: Tensor[]): void;
   dispose(): void;
@@ -88,8 +90,8 @@ export interface ModelArtifacts {
 
 export declare class Model extends Layer {
   readonly layers: Layer[];
-  readonly inputs: Array<Array<number | null>>;
-  readonly outputs: Array<Array<number | null>>;
+  readonly inputs: SymbolicTensor[];
+  readonly outputs: SymbolicTensor[];
   readonly optimizer: Optimizer | null;
   stopTraining: boolean;
   add(layer: Layer): void;

@@ -42,7 +42,18 @@ export class Layer extends NativeHandle {
     const out = this._api.call(() => this._api.native.apply(this.native, handles));
     const wrapped = [];
     for (let i = 0; i < out.length; i++) wrapped.push(new SymbolicTensor(out[i], this, list));
-    return wrapped.length === 1 ? wrapped[0] : wrapped;
+    this._lastOutput = wrapped.length === 1 ? wrapped[0] : wrapped;
+    return this._lastOutput;
+  }
+
+  // The layer's output in the model it was taken from (model.getLayer / model.layers) or of
+  // its latest apply(): a symbolic tensor for building sub-models.
+  get output() {
+    if (this._lastOutput && !this._lastOutput.isDisposed) return this._lastOutput;
+    if (!this._model) throw new Error(`${this.name}: layer has no output yet; apply() it or take it from a model`);
+    const handles = this._api.call(() => this._model.native.layerOutputs(this.name));
+    const out = this._model._symbolic(handles);
+    return out.length === 1 ? out[0] : out;
   }
 
   getWeights() {

@@ -42,6 +42,7 @@ export class Model extends Layer {
       return cached;
     }
     const wrapper = this._newWrapper(handle);
+    wrapper._model = this;
     this._wrappers.set(name, wrapper);
     this._owned.push(wrapper);
     return wrapper;
@@ -56,8 +57,16 @@ export class Model extends Layer {
     return new Layer(this._api, handle);
   }
 
-  get inputs() { return this.native.inputShapes().map((s) => [null, ...s]); }
-  get outputs() { return this.native.outputShapes().map((s) => [null, ...s]); }
+  // Symbolic tensors, as in TF.js: nn.model({inputs: model.inputs, outputs: layer.output}).
+  get inputs() { return this._symbolic(this.native.inputTensors()); }
+  get outputs() { return this._symbolic(this.native.outputTensors()); }
+
+  _symbolic(handles) {
+    const out = [];
+    for (let i = 0; i < handles.length; i++) out.push(new SymbolicTensor(handles[i], null, []));
+    this._owned.push(...out);
+    return out;
+  }
   get optimizer() { return this._optimizer; }
   get stopTraining() { return false; }
   set stopTraining(value) { this._api.native.setStopTraining(this.native, Boolean(value)); }

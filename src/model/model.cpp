@@ -218,6 +218,19 @@ std::shared_ptr<Layer> Model::find_layer(const std::string& name) const {
   fail(context(), ": no layer named '", name, "'");
 }
 
+std::vector<SymbolicTensor> Model::layer_outputs(const std::string& name) const {
+  for (const auto& n : input_nodes_)
+    if (n->layer->name() == name) return {SymbolicTensor{n, 0, n->output_shapes[0]}};
+  for (const auto& n : order_) {
+    if (n->layer->name() != name) continue;
+    std::vector<SymbolicTensor> out;
+    for (std::size_t i = 0; i < n->output_shapes.size(); ++i)
+      out.push_back(SymbolicTensor{n, static_cast<int>(i), n->output_shapes[i]});
+    return out;
+  }
+  fail(context(), ": no layer named '", name, "' in the graph");
+}
+
 std::vector<Param> Model::params() {
   std::vector<Param> out;
   for (const auto& layer : layers()) {

@@ -69,6 +69,11 @@ class Model : public Layer {
   // Layers in topological order (Sequential: without its input layer, as Keras).
   std::vector<std::shared_ptr<Layer>> layers() const;
   std::shared_ptr<Layer> find_layer(const std::string& name) const;
+  const std::vector<SymbolicTensor>& input_tensors() const { return inputs_; }
+  const std::vector<SymbolicTensor>& output_tensors() const { return outputs_; }
+  // The outputs of the first node of the named layer in this graph (Keras layer.output), so
+  // a sub-model such as Model(model.inputs, layer.output) can expose feature maps.
+  std::vector<SymbolicTensor> layer_outputs(const std::string& name) const;
   std::vector<Shape> model_input_shapes() const;
   std::vector<Shape> model_output_shapes() const;
   std::vector<std::string> input_names() const;
