@@ -1,0 +1,121 @@
+// Pooling loops: per output pixel, the window's rows and columns are clipped to the input
+// once, then each inside cell is combined with the whole channel vector (contiguous in NHWC).
+#include "kernels/conv_pooling.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <limits>
+
+#include "core/error.hpp"
+#include "kernels/elementwise.hpp"
+
+namespace simdnn::kernels {
+
+namespace {
+
+void check_pool_window(const Window2D& g, const char* function) {
+  check_window(g, function);
+  check(g.dilation_h == 1 && g.dilation_w == 1, function, ": pooling takes no dilation, got ",
+        g.dilation_h, "x", g.dilation_w);
+  check(g.input_size() <= std::size_t(std::numeric_limits<std::int32_t>::max()), function,
+        ": input of ", g.input_size(), " floats exceeds the 32-bit index range");
+}
+
+// The input cells of output pixel (oy, ox), clipped to the image: rows [row_begin, row_end)
+// and columns [col_begin, col_end) in input coordinates.
+struct Cells {
+  int row_begin, row_end, col_begin, col_end;
+  int count() const { return (row_end - row_begin) * (col_end - col_begin); }
+};
+Cells inside_cells(const Window2D& g, int oy, int ox) {
+  const int y0 = oy * g.stride_h - g.pad_top, x0 = ox * g.stride_w - g.pad_left;
+  Cells cells{std::max(y0, 0), std::min(y0 + g.window_h, g.in_h), std::max(x0, 0),
+              std::min(x0 + g.window_w, g.in_w)};
+  cells.row_end = std::max(cells.row_end, cells.row_begin);
+  cells.col_end = std::max(cells.col_end, cells.col_begin);
+  return cells;
+}
+
+// Calls visit(pixel, image_offset, cells): pixel is the flat output pixel index over the
+// batch, image_offset the index in x of the pixel's sample.
+template <typename Visit>
+void for_each_output_pixel(const Window2D& g, Visit&& visit) {
+  const std::size_t image_floats = std::size_t(g.in_h) * g.in_w * g.channels;
+  std::size_t pixel = 0;
+  for (int b = 0; b < g.batch; ++b)
+    for (int oy = 0; oy < g.out_h; ++oy)
+      for (int ox = 0; ox < g.out_w; ++ox, ++pixel)
+        visit(pixel, b * image_floats, inside_cells(g, oy, ox));
+}
+
+std::size_t cell_index(const Window2D& g, std::size_t image_offset, int iy, int ix) {
+  return image_offset + (std::size_t(iy) * g.in_w + ix) * g.channels;
+}
+
+}  // namespace
+
+void max_pool_forward(const Window2D& g, const float* x, float* y, std::int32_t* argmax) {
+  check_pool_window(g, "max_pool_forward");
+  const int channels = g.channels;
+  for_each_output_pixel(g, [&](std::size_t pixel, std::size_t image, Cells cells) {
+    float* best = y + pixel * channels;
+    std::int32_t* where = argmax + pixel * channels;
+    if (cells.count() == 0) {  // a window wholly in the padding (not produced by plan_window)
+      std::fill_n(best, channels, -std::numeric_limits<float>::infinity());
+      std::fill_n(where, channels, -1);
+      return;
+    }
+    bool first = true;
+    for (int iy = cells.row_begin; iy < cells.row_end; ++iy) {
+      for (int ix = cells.col_begin; ix < cells.col_end; ++ix) {
+        const std::size_t at = cell_index(g, image, iy, ix);
+        const float* cell = x + at;
+        for (int c = 0; c < channels; ++c) {
+          // Strictly greater: ties keep the earlier cell.
+          if (first || cell[c] > best[c]) {
+            best[c] = cell[c];
+            where[c] = static_cast<std::int32_t>(at + c);
+          }
+        }
+        first = false;
+      }
+    }
+  });
+}
+
+void max_pool_backward(const Window2D& g, const float* dy, const std::int32_t* argmax, float* dx) {
+  check_pool_window(g, "max_pool_backward");
+  std::fill(dx, dx + g.input_size(), 0.0f);
+  const std::size_t outputs = g.output_pixels() * g.channels;
+  for (std::size_t o = 0; o < outputs; ++o)
+    if (argmax[o] >= 0) dx[argmax[o]] += dy[o];
+}
+
+void average_pool_forward(const Window2D& g, const float* x, float* y) {
+  check_pool_window(g, "average_pool_forward");
+  const int channels = g.channels;
+  for_each_output_pixel(g, [&](std::size_t pixel, std::size_t image, Cells cells) {
+    float* out = y + pixel * channels;
+    std::fill_n(out, channels, 0.0f);
+    for (int iy = cells.row_begin; iy < cells.row_end; ++iy)
+      for (int ix = cells.col_begin; ix < cells.col_end; ++ix)
+        add(out, x + cell_index(g, image, iy, ix), out, channels);
+    if (cells.count() > 0) scale(1.0f / float(cells.count()), out, out, channels);
+  });
+}
+
+void average_pool_backward(const Window2D& g, const float* dy, float* dx) {
+  check_pool_window(g, "average_pool_backward");
+  std::fill(dx, dx + g.input_size(), 0.0f);
+  const int channels = g.channels;
+  for_each_output_pixel(g, [&](std::size_t pixel, std::size_t image, Cells cells) {
+    if (cells.count() == 0) return;
+    const float share = 1.0f / float(cells.count());
+    const float* grad = dy + pixel * channels;
+    for (int iy = cells.row_begin; iy < cells.row_end; ++iy)
+      for (int ix = cells.col_begin; ix < cells.col_end; ++ix)
+        axpy(share, grad, dx + cell_index(g, image, iy, ix), channels);
+  });
+}
+
+}  // namespace simdnn::kernels
