@@ -35,7 +35,7 @@ Tensor random_tensor(Shape shape, Rng& rng, const std::function<float(Rng&)>& dr
 // Central differences of the loss as the engine computes it, against its analytic gradient.
 // The divisor is the perturbation actually applied after rounding to float.
 void check_gradient(const Loss& loss, const Tensor& pred_in, const Tensor& truth,
-                    double atol = 1e-4, double rtol = 5e-3) {
+                    double atol = 1e-4, double rtol = 1e-3) {
   Tensor pred = pred_in.clone();
   Tensor grad;
   const float value = loss.compute(pred, truth, &grad);
