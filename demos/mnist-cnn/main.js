@@ -26,7 +26,10 @@ function showReport({ report, filters, summary }) {
       marks: report.samples.map((s) => (s.predicted === s.label ? '' : '#c62828')),
     });
   }
-  if (filters) {
+  if (filters === null) {
+    const canvas = $('filters');
+    canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
+  } else if (filters) {
     const [kh, kw, , count] = filters.shape;
     const images = [];
     for (let f = 0; f < count; f++) {

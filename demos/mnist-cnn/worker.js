@@ -4,7 +4,10 @@ import { load } from '../../web/index.js';
 import { serveWorker } from '../../web/worker-serve.js';
 import { ARCHITECTURES } from './architectures.js';
 
-const nn = await load();
+// Handlers are registered at once (messages that arrive before a worker listens are lost);
+// they wait for the engine themselves.
+const engine = load();
+let nn = null;
 let data = null;
 let model = null;
 let architecture = null;
@@ -26,6 +29,7 @@ function toTensors(images, labels) {
 }
 
 async function loadData() {
+  nn ??= await engine;
   if (data) return data;
   const [trainImages, trainLabels, testImages, testLabels] = await Promise.all([
     fetchBytes('../../data/mnist/train-images.u8'), fetchBytes('../../data/mnist/train-labels.u8'),
@@ -133,8 +137,8 @@ serveWorker({
   },
 
   async loadPretrained() {
-    const next = await nn.loadModel(new URL('./model/model.json', import.meta.url).href);
     await loadData();
+    const next = await nn.loadModel(new URL('./model/model.json', import.meta.url).href);
     replaceModel(next, 'lenet5');
     compile(1e-3);
     return { summary: model.summary(72, undefined, null), report: testReport(), filters: firstLayerFilters() };
@@ -147,12 +151,12 @@ serveWorker({
   },
 
   async importModel({ modelJson, weights }) {
-    const next = await nn.loadModel({ modelJson, weights: new Uint8Array(weights) });
     await loadData();
+    const next = await nn.loadModel({ modelJson, weights: new Uint8Array(weights) });
     replaceModel(next, 'imported');
     compile(1e-3);
     return { summary: model.summary(72, undefined, null), report: testReport(), filters: firstLayerFilters() };
   },
 
-  memory() { return nn.memory(); },
+  async memory() { return (await engine).memory(); },
 });
