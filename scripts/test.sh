@@ -2,6 +2,7 @@
 # Runs every test suite in order, stopping at the first failing phase:
 #   native Catch2 (ctest, build/native) -> wasm Catch2 (ctest under node, build/wasm)
 #   -> node --test tests/node/ -> node --test tests/browser/ (headless chromium)
+#   -> node --test tests/slow/ (accuracy on real data; minutes, not seconds)
 # Expects scripts/build.sh and scripts/prepare-data.mjs to have run (npm test does both first).
 # Prints each phase's duration and test count, then one summary line.
 set -uo pipefail
@@ -12,12 +13,13 @@ mkdir -p "$log_dir"
 now() { date +%s.%N; }
 seconds_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
-phase_names=(native-catch2 wasm-catch2 node browser)
+phase_names=(native-catch2 wasm-catch2 node browser slow)
 phase_commands=(
   "ctest --test-dir build/native --output-on-failure -V"
   "ctest --test-dir build/wasm --output-on-failure -V"
   "node --test --test-reporter=spec tests/node/"
   "node --test --test-reporter=spec tests/browser/"
+  "node --test --test-reporter=spec tests/slow/"
 )
 
 # Test counts from each runner's own closing lines: Catch2 (one ctest test runs every case)

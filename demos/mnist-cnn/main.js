@@ -140,7 +140,8 @@ async function classifyDrawing() {
   preview.imageSmoothingEnabled = false;
   preview.drawImage(tmp, 0, 0, 84, 84);
   try {
-    const { probabilities } = await host.call('classify', { pixels: Array.from(pixels) });
+    const { probabilities, featureMaps } = await host.call('classify', { pixels: Array.from(pixels) });
+    drawFeatureMaps(featureMaps);
     const best = probabilities.indexOf(Math.max(...probabilities));
     $('guess').textContent = `${best} (${Math.round(probabilities[best] * 100)}%)`;
     drawBars($('probabilities'), probabilities, DIGITS, best);
@@ -148,6 +149,23 @@ async function classifyDrawing() {
   } catch (error) {
     status(error.message);
   }
+}
+
+function drawFeatureMaps(maps) {
+  const canvas = $('feature-maps');
+  if (!maps) {
+    canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
+    return;
+  }
+  const [h, w, channels] = maps.shape;
+  const images = [];
+  for (let c = 0; c < channels; c++) {
+    const px = new Float32Array(h * w);
+    for (let i = 0; i < h * w; i++) px[i] = maps.values[i * channels + c];
+    const hi = Math.max(...px) || 1;
+    images.push(px.map((v) => Math.max(0, v) / hi));
+  }
+  drawImageGrid(canvas, images, h, Math.max(channels, 6));
 }
 
 // Controls.

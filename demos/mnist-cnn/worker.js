@@ -39,7 +39,11 @@ async function loadData() {
   return data;
 }
 
+let featureModel = null;  // model.inputs -> first Conv2D output, for the drawn digit's feature maps
+
 function replaceModel(next, name) {
+  if (featureModel) featureModel.dispose();
+  featureModel = null;
   if (model) model.dispose();
   model = next;
   architecture = name;
@@ -131,9 +135,17 @@ serveWorker({
     const x = nn.tensor(Float32Array.from(pixels), [1, 28, 28, 1]);
     const out = model.predict(x);
     const probabilities = Array.from(out.dataSync());
-    x.dispose();
     out.dispose();
-    return { probabilities };
+    const conv = model.layers.find((l) => l.getClassName() === 'Conv2D');
+    let featureMaps = null;
+    if (conv) {
+      featureModel ??= nn.model({ inputs: model.inputs, outputs: conv.output });
+      const maps = featureModel.predict(x);
+      featureMaps = { shape: maps.shape.slice(1), values: Array.from(maps.dataSync()) };
+      maps.dispose();
+    }
+    x.dispose();
+    return { probabilities, featureMaps };
   },
 
   async loadPretrained() {
