@@ -12,7 +12,8 @@ const option = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
-const epochs = option('epochs', 12);
+const epochs = option('epochs', 20);
+const decayAt = option('decay-at', Math.round(epochs * 0.75));  // learning rate 1e-3, then 1e-4
 const batchSize = option('batch-size', 64);
 const out = new URL('demos/mnist-cnn/model/', root);
 
@@ -32,14 +33,18 @@ const train = await dataset(nn, 'train');
 const test = await dataset(nn, 'test');
 const model = ARCHITECTURES.lenet5.build(nn);
 model.summary();
-model.compile({ optimizer: nn.optimizers.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+const optimizer = nn.optimizers.adam(1e-3);
+model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
 const batches = Math.ceil(train.count / batchSize);
 const started = Date.now();
 let bar;
 await model.fit(train.x, train.y, {
   epochs, batchSize,
   callbacks: {
-    onEpochBegin: (epoch) => { bar = progressBar(`epoch ${String(epoch + 1).padStart(2)}/${epochs}`); },
+    onEpochBegin: (epoch) => {
+      if (epoch === decayAt) optimizer.learningRate = 1e-4;
+      bar = progressBar(`epoch ${String(epoch + 1).padStart(2)}/${epochs}`);
+    },
     onBatchEnd: (batch, logs) => bar.update(batch + 1, batches, `loss ${logs.loss.toFixed(4)} acc ${logs.accuracy.toFixed(4)}`),
     onEpochEnd: (epoch, logs) => {
       const evaluation = model.evaluate(test.x, test.y, { batchSize: 250 });
