@@ -12,8 +12,8 @@ const option = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
-const epochs = option('epochs', 20);
-const decayAt = option('decay-at', Math.round(epochs * 0.75));  // learning rate 1e-3, then 1e-4
+const epochs = option('epochs', 30);
+const decayAt = option('decay-at', Math.round(epochs * 0.73));  // learning rate 1e-3, then 1e-4
 const batchSize = option('batch-size', 64);
 const out = new URL('demos/mnist-cnn/model/', root);
 
