@@ -36,6 +36,8 @@ test('MNIST demo: pretrained model classifies a drawn digit; training runs in th
   await page.waitForFunction(() => window.mnistDemo.lastPrediction, null, { timeout: 10000 });
   const one = await page.evaluate(() => window.mnistDemo.lastPrediction);
   assert.equal(one.best, 1, `a vertical stroke was read as ${one.best}: ${one.probabilities.map((p) => p.toFixed(2))}`);
+  assert.equal(one.probabilities.length, 10);
+  assert.ok(Math.abs(one.probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-5, 'probabilities sum to 1');
   await browser.screenshot(page, 'mnist-pretrained');
 
   // Train the MLP for one epoch in the worker; the page keeps drawing charts meanwhile.
