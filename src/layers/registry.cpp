@@ -31,7 +31,8 @@ std::shared_ptr<Layer> LayerRegistry::create(const std::string& class_name, cons
 
 std::optional<Shape> declared_input_shape(const std::string& class_name, const Json& config) {
   // Keras spells it input_shape (per sample) or batch_input_shape / batch_shape (with a
-  // leading null for the batch); input_dim is the 1-D shorthand.
+  // leading null for the batch); input_dim is the 1-D shorthand, except for Embedding, where
+  // it is the vocabulary size.
   auto read = [&](const Json& list, bool has_batch) {
     check(list.is_array() && list.size() >= (has_batch ? 2u : 1u), class_name,
           ": input shape must be a non-empty list, got ", list.dump());
@@ -51,7 +52,7 @@ std::optional<Shape> declared_input_shape(const std::string& class_name, const J
     return read(config["batch_shape"], true);
   if (config.contains("input_shape") && !config["input_shape"].is_null())
     return read(config["input_shape"], false);
-  if (config.contains("input_dim") && !config["input_dim"].is_null())
+  if (class_name != "Embedding" && config.contains("input_dim") && !config["input_dim"].is_null())
     return read(Json::array({config["input_dim"]}), false);
   return std::nullopt;
 }

@@ -1,0 +1,59 @@
+#pragma once
+// Embedding: integer ids [batch, ...] -> vectors [batch, ..., output_dim], Keras semantics and
+// weight layout (embeddings [input_dim, output_dim]). Ids arrive as a float tensor (every
+// tensor here is float32; integers up to 2^24 are exact) and are rounded to the nearest
+// integer; an id outside [0, input_dim) is an error naming the id and the range.
+//
+// mask_zero is accepted and kept in the config so Keras/TF.js models load, but masks are not
+// propagated yet: downstream layers (LSTM, GRU, ...) see the padding steps as ordinary
+// inputs. Left-padded sequences (Keras pad_sequences' default) are the least affected.
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/json.hpp"
+#include "layers/initializers.hpp"
+#include "layers/layer.hpp"
+
+namespace simdnn {
+
+struct EmbeddingOptions {
+  int input_dim = 0;   // vocabulary size
+  int output_dim = 0;  // vector length
+  Json embeddings_initializer = "uniform";  // Keras 'uniform': RandomUniform(-0.05, 0.05)
+  bool mask_zero = false;
+  std::optional<int> input_length;  // Keras 2 field; only written back
+};
+
+class Embedding : public Layer {
+ public:
+  Embedding(std::string name, const EmbeddingOptions& options);
+  static std::shared_ptr<Embedding> from_config(const Json& config);
+
+  std::string class_name() const override { return "Embedding"; }
+  void forward(LayerCall& call) override;
+  void backward(LayerCall& call) override;
+  std::vector<Param> params() override;
+  Json config() const override;
+
+  int input_dim() const { return input_dim_; }
+  int output_dim() const { return output_dim_; }
+  bool mask_zero() const { return mask_zero_; }
+  Tensor& embeddings() { return embeddings_; }
+
+ protected:
+  std::vector<Shape> do_build(const std::vector<Shape>& input_shapes, Rng& rng) override;
+
+ private:
+  // The row index for input value `value` at flat position `position`; throws when out of range.
+  int row_of(float value, std::size_t position) const;
+
+  int input_dim_;
+  int output_dim_;
+  Initializer embeddings_initializer_;
+  bool mask_zero_;
+  std::optional<int> input_length_;
+  Tensor embeddings_, embeddings_grad_;
+};
+
+}  // namespace simdnn
