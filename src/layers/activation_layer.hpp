@@ -14,6 +14,7 @@ class ActivationLayer : public Layer {
   static std::shared_ptr<ActivationLayer> from_config(const Json& config);
 
   std::string class_name() const override { return "Activation"; }
+  bool propagates_mask() const override { return true; }  // per-step: padded steps stay padded
   void forward(LayerCall& call) override;
   void backward(LayerCall& call) override;
   Json config() const override;

@@ -50,6 +50,8 @@ void Add::backward(LayerCall& call) {
   }
 }
 
+void Add::compute_output_masks(LayerCall& call) const { intersect_input_masks(call); }
+
 SIMDNN_REGISTER_LAYER(Add)
 
 }  // namespace simdnn

@@ -13,6 +13,8 @@ class Add : public Layer {
   static std::shared_ptr<Add> from_config(const Json& config);
 
   std::string class_name() const override { return "Add"; }
+  // Keras merges masks: a step is kept only where every masked input keeps it.
+  void compute_output_masks(LayerCall& call) const override;
   int expected_inputs() const override { return -1; }
   void forward(LayerCall& call) override;
   void backward(LayerCall& call) override;

@@ -38,6 +38,7 @@ class BatchNormalization : public Layer {
   static std::shared_ptr<BatchNormalization> from_config(const Json& config);
 
   std::string class_name() const override { return "BatchNormalization"; }
+  bool propagates_mask() const override { return true; }  // per-step: padded steps stay padded
   void forward(LayerCall& call) override;
   void backward(LayerCall& call) override;
   std::vector<Param> params() override;

@@ -97,7 +97,8 @@ std::shared_ptr<Bidirectional> Bidirectional::from_config(const Json& config) {
   ConfigReader reader(config, "Bidirectional");
   const std::string name = reader.name();
   const Json& layer_spec = reader.raw("layer");
-  Merge merge = Merge::none;
+  // Keras' default is concat; an explicit null means no merge.
+  Merge merge = config.contains("merge_mode") ? Merge::none : Merge::concat;
   if (const Json* m = reader.raw_or_null("merge_mode")) {
     const std::string mode = m->is_string() ? m->get<std::string>() : m->dump();
     if (mode == "concat") merge = Merge::concat;
@@ -182,6 +183,7 @@ void Bidirectional::forward(LayerCall& call) {
   Calls& calls = static_cast<Calls&>(*call.state);
   for (auto [layer, inner] : {std::pair{forward_.get(), &calls.forward}, std::pair{backward_.get(), &calls.backward}}) {
     inner->inputs = call.inputs;
+    inner->input_masks = call.input_masks;  // both directions skip the same padded steps
     inner->training = call.training;
     inner->rng = call.rng;
     layer->forward(*inner);
@@ -282,6 +284,17 @@ void Bidirectional::backward(LayerCall& call) {
   Tensor& dx = call.grad_inputs[0];
   dx.resize(call.inputs[0]->shape());
   kernels::add(calls->forward.grad_inputs[0].data(), calls->backward.grad_inputs[0].data(), dx.data(), dx.size());
+}
+
+void Bidirectional::compute_output_masks(LayerCall& call) const {
+  call.output_masks.assign(call.outputs.size(), Tensor());
+  const Tensor* mask = first_input_mask(call);
+  if (!mask || !forward_->return_sequences()) return;
+  const std::size_t sequence_outputs = merge_ == Merge::none ? 2 : 1;
+  for (std::size_t k = 0; k < sequence_outputs; ++k) {
+    call.output_masks[k].resize(mask->shape());
+    call.output_masks[k].copy_from(*mask);
+  }
 }
 
 SIMDNN_REGISTER_LAYER(Bidirectional)

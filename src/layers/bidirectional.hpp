@@ -31,6 +31,7 @@ class Bidirectional : public Layer {
   std::string class_name() const override { return "Bidirectional"; }
   void forward(LayerCall& call) override;
   void backward(LayerCall& call) override;
+  void compute_output_masks(LayerCall& call) const override;
   std::vector<Param> params() override;
   Json config() const override;
   void set_trainable(bool value) override;

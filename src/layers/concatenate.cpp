@@ -89,6 +89,8 @@ void Concatenate::backward(LayerCall& call) {
   }
 }
 
+void Concatenate::compute_output_masks(LayerCall& call) const { intersect_input_masks(call); }
+
 SIMDNN_REGISTER_LAYER(Concatenate)
 
 }  // namespace simdnn

@@ -26,6 +26,7 @@ class Dense : public Layer {
   static std::shared_ptr<Dense> from_config(const Json& config);
 
   std::string class_name() const override { return "Dense"; }
+  bool propagates_mask() const override { return true; }  // per-step: padded steps stay padded
   void forward(LayerCall& call) override;
   void backward(LayerCall& call) override;
   std::vector<Param> params() override;

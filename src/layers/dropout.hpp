@@ -17,6 +17,7 @@ class Dropout : public Layer {
   static std::shared_ptr<Dropout> from_config(const Json& config);
 
   std::string class_name() const override { return "Dropout"; }
+  bool propagates_mask() const override { return true; }  // per-step: padded steps stay padded
   void forward(LayerCall& call) override;
   void backward(LayerCall& call) override;
   Json config() const override;

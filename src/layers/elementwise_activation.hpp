@@ -11,6 +11,7 @@ namespace simdnn {
 
 class ElementwiseActivation : public Layer {
  public:
+  bool propagates_mask() const override { return true; }  // per-step: padded steps stay padded
   void forward(LayerCall& call) override;
   void backward(LayerCall& call) override;
 

@@ -113,6 +113,18 @@ void Embedding::backward(LayerCall& call) {
   dx.fill(0.0f);
 }
 
+void Embedding::compute_output_masks(LayerCall& call) const {
+  call.output_masks.resize(1);
+  Tensor& mask = call.output_masks[0];
+  const Tensor& ids = *call.inputs[0];
+  if (!mask_zero_ || ids.rank() != 2) {  // Keras masks [batch, time] ids; other ranks pass none
+    mask = Tensor();
+    return;
+  }
+  mask.resize(ids.shape());
+  for (std::size_t i = 0; i < ids.size(); ++i) mask[i] = row_of(ids[i], i) != 0 ? 1.0f : 0.0f;
+}
+
 SIMDNN_REGISTER_LAYER(Embedding)
 
 }  // namespace simdnn

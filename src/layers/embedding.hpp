@@ -4,9 +4,8 @@
 // tensor here is float32; integers up to 2^24 are exact) and are rounded to the nearest
 // integer; an id outside [0, input_dim) is an error naming the id and the range.
 //
-// mask_zero is accepted and kept in the config so Keras/TF.js models load, but masks are not
-// propagated yet: downstream layers (LSTM, GRU, ...) see the padding steps as ordinary
-// inputs. Left-padded sequences (Keras pad_sequences' default) are the least affected.
+// mask_zero: id 0 is padding. For [batch, time] ids the layer then emits a [batch, time] mask
+// (1 where the id is not 0) that downstream per-step layers carry and recurrent layers obey.
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +32,7 @@ class Embedding : public Layer {
   std::string class_name() const override { return "Embedding"; }
   void forward(LayerCall& call) override;
   void backward(LayerCall& call) override;
+  void compute_output_masks(LayerCall& call) const override;
   std::vector<Param> params() override;
   Json config() const override;
 

@@ -16,6 +16,7 @@ class GaussianNoise : public Layer {
   static std::shared_ptr<GaussianNoise> from_config(const Json& config);
 
   std::string class_name() const override { return "GaussianNoise"; }
+  bool propagates_mask() const override { return true; }  // per-step: padded steps stay padded
   void forward(LayerCall& call) override;
   void backward(LayerCall& call) override;
   Json config() const override;

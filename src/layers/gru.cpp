@@ -88,6 +88,7 @@ void GRU::run_steps_reset_after(LayerCall& call, int batch, int steps) {
         h[k] = update[j] * h_prev[k] + (1.0f - update[j]) * candidate[j];
       }
     }
+    keep_masked_state(step_mask(call, s, batch), batch, u, h_prev, h);
   }
 }
 
@@ -108,6 +109,8 @@ void GRU::backprop_reset_after(LayerCall& call, int batch, int steps) {
     float* drec = recurrent_grad.data() + s * state_size * 3;
     float* dh = carry;  // dL/dh_s: carry plus this step's output gradient
     kernels::add(dh, call.saved[kHiddenGrad].data() + s * state_size, dh, state_size);
+    const float* mask = step_mask(call, s, batch);
+    hold_masked_rows(call, mask, batch, u, 0, dh);
     for (int b = 0; b < batch; ++b) {
       const std::size_t row = static_cast<std::size_t>(b) * width;
       const float* update = a + row;
@@ -134,6 +137,7 @@ void GRU::backprop_reset_after(LayerCall& call, int batch, int steps) {
     if (s > 0)
       kernels::gemm(false, true, batch, u, width, 1.0f, drec, width, recurrent_kernel_.data(), width,
                     1.0f, carry, u);
+    restore_masked_rows(call, mask, batch, u, 0, carry);
   }
   kernels::gemm(true, false, u, width, steps * batch, 1.0f, hidden, u, recurrent_grad.data(), width,
                 1.0f, recurrent_kernel_grad_.data(), width);
@@ -172,6 +176,7 @@ void GRU::run_steps_reset_before(LayerCall& call, int batch, int steps) {
         h[k] = a[row + j] * h_prev[k] + (1.0f - a[row + j]) * a[row + 2 * u + j];
       }
     }
+    keep_masked_state(step_mask(call, s, batch), batch, u, h_prev, h);
   }
 }
 
@@ -189,6 +194,8 @@ void GRU::backprop_reset_before(LayerCall& call, int batch, int steps) {
     float* dz = call.saved[kProjectionGrad].data() + s * state_size * 3;
     float* dh = carry;
     kernels::add(dh, call.saved[kHiddenGrad].data() + s * state_size, dh, state_size);
+    const float* mask = step_mask(call, s, batch);
+    hold_masked_rows(call, mask, batch, u, 0, dh);
     for (int b = 0; b < batch; ++b) {
       const std::size_t row = static_cast<std::size_t>(b) * width;
       float* d_update = gate_grad + row;
@@ -218,6 +225,7 @@ void GRU::backprop_reset_before(LayerCall& call, int batch, int steps) {
     if (s > 0)
       kernels::gemm(false, true, batch, u, 2 * u, 1.0f, dz, width, recurrent_kernel_.data(), width, 1.0f,
                     carry, u);
+    restore_masked_rows(call, mask, batch, u, 0, carry);
   }
   const int rows = steps * batch;
   const float* projection_grad = call.saved[kProjectionGrad].data();

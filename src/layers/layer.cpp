@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/error.hpp"
+#include "kernels/elementwise.hpp"
 
 namespace simdnn {
 
@@ -71,6 +72,41 @@ void Layer::check_inputs(const LayerCall& call) const {
           " of shape ", batch_shape_str(input_shapes_[i]), ", got ", shape_str(s));
     if (batch < 0) batch = s[0];
     check(s[0] == batch, context(), ": inputs disagree on batch size (", batch, " vs ", s[0], ")");
+  }
+}
+
+const Tensor* first_input_mask(const LayerCall& call) {
+  return call.input_masks.empty() ? nullptr : call.input_masks[0];
+}
+
+void Layer::compute_output_masks(LayerCall& call) const {
+  call.output_masks.resize(call.outputs.size());
+  const Tensor* mask = propagates_mask() ? first_input_mask(call) : nullptr;
+  for (std::size_t k = 0; k < call.outputs.size(); ++k) {
+    Tensor& out = call.output_masks[k];
+    const Tensor& y = call.outputs[k];
+    if (mask && y.rank() >= 3 && y.dim(0) == mask->dim(0) && y.dim(1) == mask->dim(1)) {
+      out.resize(mask->shape());
+      out.copy_from(*mask);
+    } else {
+      out = Tensor();
+    }
+  }
+}
+
+void intersect_input_masks(LayerCall& call) {
+  call.output_masks.assign(call.outputs.size(), Tensor());
+  const Tensor& y = call.outputs[0];
+  Tensor* merged = nullptr;
+  for (const Tensor* mask : call.input_masks) {
+    if (!mask || y.rank() < 3 || mask->dim(0) != y.dim(0) || mask->dim(1) != y.dim(1)) continue;
+    if (!merged) {
+      merged = &call.output_masks[0];
+      merged->resize(mask->shape());
+      merged->copy_from(*mask);
+    } else {
+      kernels::mul(merged->data(), mask->data(), merged->data(), merged->size());
+    }
   }
 }
 

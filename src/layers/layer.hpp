@@ -32,8 +32,14 @@ struct LayerCall {
   std::vector<const Tensor*> inputs;
   bool training = false;
   Rng* rng = nullptr;  // dropout masks, noise; set by the model
+  // Keras masks: per input, null or a [batch, time] tensor of 0/1 (0 = a padded step the layer
+  // must ignore). Empty when no input carries a mask.
+  std::vector<const Tensor*> input_masks;
   // Written by forward. Layers resize() these, so buffers are reused across batches.
   std::vector<Tensor> outputs;
+  // Written by compute_output_masks after forward: per output, a [batch, time] mask or an empty
+  // tensor for none.
+  std::vector<Tensor> output_masks;
   std::vector<Tensor> saved;            // whatever forward keeps for backward
   std::unique_ptr<LayerState> state;    // per-call non-tensor state
   double added_loss = 0.0;              // add_loss terms of this call, already weighted
@@ -89,6 +95,14 @@ class Layer {
   // Number of inputs the layer takes: 1, or -1 for "one or more" (Add, Concatenate).
   virtual int expected_inputs() const { return 1; }
 
+  // Keras masking, called by the model after forward. The default follows Keras: a layer that
+  // propagates masks (per-step layers: Dense on sequences, activations, dropout, ...) hands its
+  // first input's mask to every output that still has the time axis; any other layer drops it.
+  // Mask producers (Embedding with mask_zero, Masking) and consumers (recurrent layers) override.
+  virtual void compute_output_masks(LayerCall& call) const;
+  // Whether masks pass through this layer unchanged (Keras supports_masking on a per-step layer).
+  virtual bool propagates_mask() const { return false; }
+
  protected:
   virtual std::vector<Shape> do_build(const std::vector<Shape>& input_shapes, Rng& rng) = 0;
   Json base_config() const;
@@ -110,5 +124,9 @@ class Layer {
 std::string unique_layer_name(const std::string& snake_prefix);
 // "BatchNormalization" -> "batch_normalization"
 std::string snake_case(const std::string& class_name);
+// The mask on a call's first input, or null.
+const Tensor* first_input_mask(const LayerCall& call);
+// Keras' merge-layer rule: output 0's mask is the product of its inputs' masks (when present).
+void intersect_input_masks(LayerCall& call);
 
 }  // namespace simdnn

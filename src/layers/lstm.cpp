@@ -77,6 +77,9 @@ void LSTM::run_steps(LayerCall& call, int batch, int steps) {
       const float* o = a + static_cast<std::size_t>(b) * width + 3 * u;
       for (int j = 0; j < u; ++j) h[b * u + j] = o[j] * c_act[b * u + j];
     }
+    const float* mask = step_mask(call, s, batch);
+    keep_masked_state(mask, batch, u, c_prev, c);
+    keep_masked_state(mask, batch, u, h_prev, h);
   }
 }
 
@@ -119,6 +122,9 @@ void LSTM::backprop_steps(LayerCall& call, int batch, int steps) {
     float* dz = projection_grad + s * state_size * 4;
     float* dh = h_carry.data();  // becomes dL/dh_s: carry plus this step's output gradient
     kernels::add(dh, hidden_grad + s * state_size, dh, state_size);
+    const float* mask = step_mask(call, s, batch);
+    hold_masked_rows(call, mask, batch, u, 0, dh);
+    hold_masked_rows(call, mask, batch, u, 1, c_carry.data());
     // dL/dc_s = carry + (dh * o) * a'(c_s)
     float* dc_from_h = scratch.data();
     for (int b = 0; b < batch; ++b) {
@@ -154,6 +160,8 @@ void LSTM::backprop_steps(LayerCall& call, int batch, int steps) {
     if (s > 0)  // carry to h_{s-1}; h_0 is a constant
       kernels::gemm(false, true, batch, u, width, 1.0f, dz, width, recurrent_kernel_.data(), width,
                     0.0f, h_carry.data(), u);
+    restore_masked_rows(call, mask, batch, u, 0, h_carry.data());
+    restore_masked_rows(call, mask, batch, u, 1, c_carry.data());
   }
   // All steps at once: dU += [h_0 .. h_{T-1}]^T dZ.
   kernels::gemm(true, false, u, width, steps * batch, 1.0f, hidden, u, projection_grad, width, 1.0f,

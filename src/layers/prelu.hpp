@@ -24,6 +24,7 @@ class PReLU : public Layer {
   static std::shared_ptr<PReLU> from_config(const Json& config);
 
   std::string class_name() const override { return "PReLU"; }
+  bool propagates_mask() const override { return true; }  // per-step: padded steps stay padded
   void forward(LayerCall& call) override;
   void backward(LayerCall& call) override;
   std::vector<Param> params() override;

@@ -29,6 +29,7 @@ RecurrentLayer::RecurrentLayer(const std::string& class_name, std::string name,
       return_state_(options.return_state),
       go_backwards_(options.go_backwards),
       unroll_(options.unroll),
+      dropout_(options.dropout),
       kernel_initializer_(Initializer::from_spec(
           options.kernel_initializer, class_name + " '" + name + "': option 'kernel_initializer'")),
       recurrent_initializer_(Initializer::from_spec(
@@ -36,6 +37,8 @@ RecurrentLayer::RecurrentLayer(const std::string& class_name, std::string name,
       bias_initializer_(Initializer::from_spec(
           options.bias_initializer, class_name + " '" + name + "': option 'bias_initializer'")) {
   check(units_ >= 1, class_name, " '", name, "': units must be a positive integer, got ", units_);
+  check(dropout_ >= 0.0f && dropout_ < 1.0f, class_name, " '", name,
+        "': dropout must be in [0, 1), got ", dropout_);
 }
 
 RecurrentOptions RecurrentLayer::read_options(ConfigReader& reader, bool has_recurrent_activation) {
@@ -59,10 +62,10 @@ RecurrentOptions RecurrentLayer::read_options(ConfigReader& reader, bool has_rec
         ": option 'stateful' is not supported (only false), got true");
   check(!reader.boolean("time_major", false), context,
         ": option 'time_major' is not supported (only false; inputs are [batch, time, features]), got true");
-  for (const char* rate : {"dropout", "recurrent_dropout"}) {
-    const float value = reader.number(rate, 0.0f);
-    check(value == 0.0f, context, ": option '", rate, "' is not supported yet (only 0), got ", value);
-  }
+  o.dropout = reader.number_in("dropout", 0.0f, 0.0f, 0.999f);
+  const float recurrent_dropout = reader.number("recurrent_dropout", 0.0f);
+  check(recurrent_dropout == 0.0f, context,
+        ": option 'recurrent_dropout' is not supported yet (only 0), got ", recurrent_dropout);
   // Implementation/backend choices and the dropout seed change nothing here.
   reader.integer("implementation", 2);
   reader.raw_or_null("seed");
@@ -87,7 +90,7 @@ Json RecurrentLayer::config() const {
   c["recurrent_initializer"] = recurrent_initializer_.to_json();
   c["bias_initializer"] = bias_initializer_.to_json();
   for (const char* key : kNullOnlyKeys) c[key] = nullptr;
-  c["dropout"] = 0.0;
+  c["dropout"] = json_float(dropout_);
   c["recurrent_dropout"] = 0.0;
   return c;
 }
@@ -139,6 +142,20 @@ void RecurrentLayer::forward(LayerCall& call) {
     for (int b = 0; b < batch; ++b)
       std::copy_n(x.data() + (static_cast<std::size_t>(b) * steps + t) * features_, features_,
                   inputs.data() + (static_cast<std::size_t>(s) * batch + b) * features_);
+  }
+  prepare_step_mask(call, batch, steps);
+  Tensor& dropout_mask = call.saved[kInputDropout];
+  if (call.training && dropout_ > 0.0f) {
+    check(call.rng != nullptr, context(), ": training needs call.rng for the dropout mask");
+    dropout_mask.resize({batch, features_});
+    const float keep_scale = 1.0f / (1.0f - dropout_);
+    for (float& keep : dropout_mask.span()) keep = call.rng->uniform() >= dropout_ ? keep_scale : 0.0f;
+    for (int s = 0; s < steps; ++s) {
+      float* step = inputs.data() + static_cast<std::size_t>(s) * batch * features_;
+      kernels::mul(step, dropout_mask.data(), step, dropout_mask.size());
+    }
+  } else {
+    dropout_mask = Tensor();
   }
   Tensor& projection = call.saved[kProjection];
   projection.resize({steps * batch, width});
@@ -198,6 +215,7 @@ void RecurrentLayer::backward(LayerCall& call) {
   if (return_state_) kernels::add(last_grad, call.grad_outputs[1]->data(), last_grad, state_size);
   Tensor& projection_grad = call.saved[kProjectionGrad];
   projection_grad.resize({steps * batch, width});
+  if (!call.saved[kStepMask].empty()) call.saved[kHeldGrad].resize({2, batch * units_});
 
   backprop_steps(call, batch, steps);
 
@@ -211,6 +229,13 @@ void RecurrentLayer::backward(LayerCall& call) {
   input_grad.resize({steps * batch, features_});
   kernels::gemm(false, true, static_cast<int>(rows), features_, width, 1.0f, projection_grad.data(),
                 width, kernel_.data(), width, 0.0f, input_grad.data(), features_);
+  if (!call.saved[kInputDropout].empty()) {
+    const Tensor& dropout_mask = call.saved[kInputDropout];
+    for (int s = 0; s < steps; ++s) {
+      float* step = input_grad.data() + static_cast<std::size_t>(s) * batch * features_;
+      kernels::mul(step, dropout_mask.data(), step, dropout_mask.size());
+    }
+  }
   Tensor& dx = call.grad_inputs[0];
   dx.resize(x.shape());
   for (int s = 0; s < steps; ++s) {
@@ -218,6 +243,66 @@ void RecurrentLayer::backward(LayerCall& call) {
     for (int b = 0; b < batch; ++b)
       std::copy_n(input_grad.data() + (static_cast<std::size_t>(s) * batch + b) * features_, features_,
                   dx.data() + (static_cast<std::size_t>(b) * steps + t) * features_);
+  }
+}
+
+void RecurrentLayer::prepare_step_mask(LayerCall& call, int batch, int steps) const {
+  Tensor& step_mask = call.saved[kStepMask];
+  const Tensor* mask = first_input_mask(call);
+  if (!mask) {
+    step_mask = Tensor();
+    return;
+  }
+  check(mask->rank() == 2 && mask->dim(0) == batch && mask->dim(1) == steps, context(),
+        ": expected a mask of shape [", batch, ", ", steps, "], got ", shape_str(mask->shape()));
+  step_mask.resize({steps, batch});
+  for (int s = 0; s < steps; ++s) {
+    const int t = go_backwards_ ? steps - 1 - s : s;
+    for (int b = 0; b < batch; ++b)
+      step_mask[static_cast<std::size_t>(s) * batch + b] = (*mask)[static_cast<std::size_t>(b) * steps + t];
+  }
+}
+
+const float* RecurrentLayer::step_mask(const LayerCall& call, int s, int batch) {
+  const Tensor& mask = call.saved[kStepMask];
+  return mask.empty() ? nullptr : mask.data() + static_cast<std::size_t>(s) * batch;
+}
+
+void RecurrentLayer::keep_masked_state(const float* mask, int batch, int units, const float* previous,
+                                       float* state) {
+  if (!mask) return;
+  for (int b = 0; b < batch; ++b)
+    if (mask[b] == 0.0f)
+      std::copy_n(previous + static_cast<std::size_t>(b) * units, units, state + static_cast<std::size_t>(b) * units);
+}
+
+void RecurrentLayer::hold_masked_rows(LayerCall& call, const float* mask, int batch, int units, int which,
+                                      float* grad) {
+  if (!mask) return;
+  float* held = call.saved[kHeldGrad].data() + static_cast<std::size_t>(which) * batch * units;
+  for (int b = 0; b < batch; ++b) {
+    if (mask[b] != 0.0f) continue;
+    float* row = grad + static_cast<std::size_t>(b) * units;
+    std::copy_n(row, units, held + static_cast<std::size_t>(b) * units);
+    std::fill_n(row, units, 0.0f);
+  }
+}
+
+void RecurrentLayer::restore_masked_rows(LayerCall& call, const float* mask, int batch, int units, int which,
+                                         float* carry) {
+  if (!mask) return;
+  const float* held = call.saved[kHeldGrad].data() + static_cast<std::size_t>(which) * batch * units;
+  for (int b = 0; b < batch; ++b)
+    if (mask[b] == 0.0f)
+      std::copy_n(held + static_cast<std::size_t>(b) * units, units, carry + static_cast<std::size_t>(b) * units);
+}
+
+void RecurrentLayer::compute_output_masks(LayerCall& call) const {
+  call.output_masks.assign(call.outputs.size(), Tensor());
+  const Tensor* mask = first_input_mask(call);
+  if (mask && return_sequences_) {
+    call.output_masks[0].resize(mask->shape());
+    call.output_masks[0].copy_from(*mask);
   }
 }
 

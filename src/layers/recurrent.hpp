@@ -12,7 +12,11 @@
 //      Keras does), then with return_state the final state(s).
 // Backward is backpropagation through time inside the layer: the cell turns the output
 // gradients into gradients of the input projections (dZ); dW, db and dx are then one gemm each.
-// The initial state is zero; initial_state inputs, masks, stateful and dropout are not supported.
+// Masks (Keras): a step whose mask is 0 leaves the state unchanged (h_s = h_{s-1}, and c for an
+// LSTM), so padding contributes nothing; with return_sequences the mask passes on. In BPTT the
+// gradient of a masked step goes straight to the step before and the cell computes nothing for it.
+// dropout: one Bernoulli keep mask per sequence and input feature (Keras), applied at every step.
+// The initial state is zero; initial_state inputs, stateful and recurrent_dropout are not supported.
 #include <memory>
 #include <string>
 
@@ -33,6 +37,7 @@ struct RecurrentOptions {
   bool return_state = false;
   bool go_backwards = false;
   bool unroll = false;  // accepted for Keras compatibility; the loop is the same either way
+  float dropout = 0.0f;  // fraction of input features dropped in training
   Json kernel_initializer = "glorot_uniform";
   Json recurrent_initializer = "orthogonal";
   Json bias_initializer = "zeros";
@@ -55,6 +60,8 @@ class RecurrentLayer : public Layer {
   void backward(LayerCall& call) final;
   std::vector<Param> params() override;
   Json config() const override;
+  // With return_sequences the input mask passes on to the sequence output; states carry none.
+  void compute_output_masks(LayerCall& call) const override;
 
  protected:
   // class_name: the subclass' name, for error messages (class_name() is not callable yet).
@@ -84,7 +91,23 @@ class RecurrentLayer : public Layer {
   static constexpr std::size_t kHiddenGrad = 3;      // [steps * batch, units]: output gradient per step
   static constexpr std::size_t kProjectionGrad = 4;  // [steps * batch, gates * units]
   static constexpr std::size_t kInputGrad = 5;       // [steps * batch, features], step-major
-  static constexpr std::size_t kCellBuffers = 6;
+  static constexpr std::size_t kStepMask = 6;        // [steps, batch] step-major, or empty: no mask
+  static constexpr std::size_t kHeldGrad = 7;        // [2, batch * units]: masked rows' dh, dc
+  static constexpr std::size_t kInputDropout = 8;    // [batch, features] keep * 1/(1-rate), or empty
+  static constexpr std::size_t kCellBuffers = 9;
+
+  // Masking helpers for the cells. step_mask: the [batch] keep flags of processing step s, or
+  // null when the call has no mask.
+  // Fills kStepMask from the input mask in processing order, or empties it.
+  void prepare_step_mask(LayerCall& call, int batch, int steps) const;
+  static const float* step_mask(const LayerCall& call, int s, int batch);
+  // Forward: rows whose step is masked keep the previous state.
+  static void keep_masked_state(const float* mask, int batch, int units, const float* previous, float* state);
+  // Backward: hold moves the masked rows of grad into slot `which` of kHeldGrad and zeroes them,
+  // so the cell computes no gradient for them; restore writes them into carry, the gradient
+  // flowing to step s-1 (a masked step passed its state through unchanged).
+  static void hold_masked_rows(LayerCall& call, const float* mask, int batch, int units, int which, float* grad);
+  static void restore_masked_rows(LayerCall& call, const float* mask, int batch, int units, int which, float* carry);
 
   int units_;
   int gates_;
@@ -93,6 +116,7 @@ class RecurrentLayer : public Layer {
   bool has_recurrent_activation_;
   bool use_bias_;
   bool return_sequences_, return_state_, go_backwards_, unroll_;
+  float dropout_;
   Initializer kernel_initializer_, recurrent_initializer_, bias_initializer_;
   int features_ = 0;
   Tensor kernel_, recurrent_kernel_, bias_;

@@ -15,6 +15,7 @@ class Softmax : public Layer {
   static std::shared_ptr<Softmax> from_config(const Json& config);
 
   std::string class_name() const override { return "Softmax"; }
+  bool propagates_mask() const override { return true; }  // per-step: padded steps stay padded
   void forward(LayerCall& call) override;
   void backward(LayerCall& call) override;
   Json config() const override;

@@ -49,6 +49,7 @@ class SpatialDropout1D final : public SpatialDropout {
   SpatialDropout1D(std::string name, float rate, std::optional<std::int64_t> seed = std::nullopt);
   static std::shared_ptr<SpatialDropout1D> from_config(const Json& config);
   std::string class_name() const override { return "SpatialDropout1D"; }
+  bool propagates_mask() const override { return true; }  // per-step: padded steps stay padded
 };
 
 class SpatialDropout2D final : public SpatialDropout {

@@ -17,6 +17,7 @@ class TimeDistributed : public Layer {
   static std::shared_ptr<TimeDistributed> from_config(const Json& config);
 
   std::string class_name() const override { return "TimeDistributed"; }
+  bool propagates_mask() const override { return true; }  // per-step: padded steps stay padded
   void forward(LayerCall& call) override;
   void backward(LayerCall& call) override;
   std::vector<Param> params() override { return layer_->params(); }

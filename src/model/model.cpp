@@ -275,15 +275,35 @@ void Model::forward(LayerCall& call) {
   for (std::size_t n = 0; n < order_.size(); ++n) {
     LayerCall& node_call = run.calls[n];
     node_call.inputs.clear();
-    for (const Source& s : node_sources_[n])
+    node_call.input_masks.clear();
+    bool any_mask = false;
+    for (const Source& s : node_sources_[n]) {
       node_call.inputs.push_back(s.node < 0 ? call.inputs[s.index] : &run.calls[s.node].outputs[s.index]);
+      const Tensor* mask = mask_of(call, run, s);
+      node_call.input_masks.push_back(mask);
+      any_mask = any_mask || mask;
+    }
+    if (!any_mask) node_call.input_masks.clear();
     node_call.training = call.training;
     node_call.rng = call.rng ? call.rng : &rng_;
     order_[n]->layer->forward(node_call);
+    order_[n]->layer->compute_output_masks(node_call);
     call.added_loss += node_call.added_loss;
   }
-  for (const Source& s : output_sources_)
+  call.output_masks.clear();
+  for (const Source& s : output_sources_) {
     call.outputs.push_back(s.node < 0 ? *call.inputs[s.index] : run.calls[s.node].outputs[s.index]);
+    const Tensor* mask = mask_of(call, run, s);
+    call.output_masks.push_back(mask ? *mask : Tensor());
+  }
+}
+
+const Tensor* Model::mask_of(const LayerCall& call, const GraphRun& run, const Source& s) const {
+  if (s.node < 0)
+    return static_cast<std::size_t>(s.index) < call.input_masks.size() ? call.input_masks[s.index] : nullptr;
+  const auto& masks = run.calls[s.node].output_masks;
+  if (static_cast<std::size_t>(s.index) >= masks.size() || masks[s.index].empty()) return nullptr;
+  return &masks[s.index];
 }
 
 namespace {

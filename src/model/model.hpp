@@ -65,6 +65,8 @@ class Model : public Layer {
   void set_trainable(bool value) override;
   Json config() const override;
   int expected_inputs() const override;
+  // forward() already wrote the masks of the graph's outputs.
+  void compute_output_masks(LayerCall&) const override {}
 
   // Layers in topological order (Sequential: without its input layer, as Keras).
   std::vector<std::shared_ptr<Layer>> layers() const;
@@ -117,6 +119,7 @@ class Model : public Layer {
   struct GraphRun;
   void set_graph(std::vector<SymbolicTensor> inputs, std::vector<SymbolicTensor> outputs);
   Source source_of(const SymbolicTensor& t) const;
+  const Tensor* mask_of(const LayerCall& call, const GraphRun& run, const Source& s) const;
   void check_batch_inputs(const std::vector<const Tensor*>& x) const;
   void check_targets(const std::vector<Tensor>& y, int batch) const;
   void require_compiled(const char* what) const;

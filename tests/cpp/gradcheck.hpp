@@ -52,11 +52,13 @@ void set_inputs(LayerCall& call, std::vector<Tensor>&& inputs) = delete;
 
 // One forward pass of a layer on its own; returns copies of the outputs.
 inline std::vector<Tensor> run_forward(Layer& layer, const std::vector<Tensor>& inputs,
-                                       bool training = false, std::uint64_t rng_seed = 7) {
+                                       bool training = false, std::uint64_t rng_seed = 7,
+                                       const Tensor* mask = nullptr) {
   if (!layer.built()) build_for(layer, inputs);
   Rng rng(rng_seed);
   LayerCall call;
   set_inputs(call, inputs);
+  if (mask) call.input_masks = {mask};
   call.training = training;
   call.rng = &rng;
   layer.forward(call);
@@ -79,6 +81,7 @@ struct GradCheckOptions {
   float step = 1e-3f;
   float tolerance = 2e-3f;  // |analytic - numeric| <= tolerance * max(1, |a|, |n|)
   std::size_t max_elements_per_tensor = 96;
+  const Tensor* mask = nullptr;  // a [batch, time] mask on the first input
 };
 
 namespace detail {
@@ -100,6 +103,7 @@ class Prober {
          const GradCheckOptions& options)
       : layer_(layer), projections_(projections), options_(options) {
     set_inputs(call_, inputs);
+    if (options.mask) call_.input_masks = {options.mask};
     call_.training = options.training;
     call_.rng = &rng_;
   }
@@ -157,6 +161,7 @@ inline void check_gradients(Layer& layer, const std::vector<Tensor>& original_in
   Rng rng(options.rng_seed);
   LayerCall call;
   set_inputs(call, inputs);
+  if (options.mask) call.input_masks = {options.mask};
   call.training = options.training;
   call.rng = &rng;
   call.need_input_grads = true;

@@ -172,7 +172,7 @@ TEST_CASE("GRU errors name the layer and the option", "[layers]") {
   REQUIRE_THROWS_WITH(GRU::from_config(not_bool),
                       Catch::Contains("'reset_after'") && Catch::Contains("true or false"));
   Json dropout = base;
-  dropout["dropout"] = 0.1;
+  dropout["dropout"] = -0.1;
   REQUIRE_THROWS_WITH(GRU::from_config(dropout), Catch::Contains("GRU 'gru_cfg'") && Catch::Contains("dropout"));
   auto layer = gru("gru_err", 2);
   Rng rng(1);

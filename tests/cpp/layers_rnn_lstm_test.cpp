@@ -219,9 +219,9 @@ TEST_CASE("LSTM errors name the layer, the expectation and the value", "[layers]
   };
   REQUIRE_THROWS_WITH(LSTM::from_config(with("stateful", true)),
                       Catch::Contains("LSTM 'lstm_cfg'") && Catch::Contains("stateful"));
-  REQUIRE_THROWS_WITH(LSTM::from_config(with("dropout", 0.2)),
-                      Catch::Contains("'dropout'") && Catch::Contains("not supported") &&
-                          Catch::Contains("0.2"));
+  REQUIRE_THROWS_WITH(LSTM::from_config(with("dropout", 1.5)),
+                      Catch::Contains("LSTM 'lstm_cfg'") && Catch::Contains("'dropout'") &&
+                          Catch::Contains("1.5"));
   REQUIRE_THROWS_WITH(LSTM::from_config(with("recurrent_dropout", 0.5)),
                       Catch::Contains("recurrent_dropout"));
   REQUIRE_THROWS_WITH(LSTM::from_config(with("time_major", true)), Catch::Contains("time_major"));
