@@ -75,12 +75,22 @@ function factoryNames(className) {
   return [...names];
 }
 
+function wrappedSpec(api, layer, where) {
+  if (!(layer instanceof Layer)) throw new Error(`${where} must be a layer from nn.layers, got ${describe(layer)}`);
+  return JSON.parse(api.call(() => layer.native.configJson()));
+}
+
 export function makeLayerFactories(api) {
   const layers = {};
   for (const className of api.native.layerClassNames()) {
     if (className === 'Sequential' || className === 'Functional' || className === 'Model') continue;
     const create = (options) => {
-      const config = toSnakeConfig(requirePlainObject(options, `layers.${factoryNames(className)[0]}`), className);
+      const where = `layers.${factoryNames(className)[0]}`;
+      const { layer, backwardLayer, ...rest } = requirePlainObject(options, where);
+      const config = toSnakeConfig(rest, className);
+      // Wrappers (Bidirectional, TimeDistributed) take a layer, as in Keras: its spec is copied.
+      if (layer !== undefined) config.layer = wrappedSpec(api, layer, `${where}: option 'layer'`);
+      if (backwardLayer !== undefined) config.backward_layer = wrappedSpec(api, backwardLayer, `${where}: option 'backwardLayer'`);
       const handle = api.call(() => api.native.createLayer(className, JSON.stringify(config)));
       return new Layer(api, handle);
     };
