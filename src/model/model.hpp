@@ -125,6 +125,7 @@ class Model : public Layer {
   void require_compiled(const char* what) const;
   LayerCall& run_forward(const std::vector<Tensor>& x, bool training);
   double compute_losses(LayerCall& call, const std::vector<Tensor>& y, bool with_grads);
+  const Tensor* loss_mask(const LayerCall& call, std::size_t output, const Tensor& y_true) const;
   void update_metrics(const LayerCall& call, const std::vector<Tensor>& y);
 
   bool sequential_ = false;
@@ -143,6 +144,12 @@ class Model : public Layer {
   std::vector<Param> trainable_params_;
   std::vector<std::vector<std::unique_ptr<Metric>>> metrics_;  // per output
   std::vector<Tensor> loss_grads_;
+  // A masked sequence output's unmasked steps, gathered for its loss and metrics.
+  struct MaskedOutput {
+    bool active = false;
+    Tensor y_pred, y_true, grad;
+  };
+  std::vector<MaskedOutput> masked_;
   std::vector<Tensor> batch_inputs_;
   LayerCall top_call_;
   double loss_sum_ = 0.0;

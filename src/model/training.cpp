@@ -103,12 +103,64 @@ LayerCall& Model::run_forward(const std::vector<Tensor>& x, bool training) {
   return top_call_;
 }
 
+namespace {
+// Rows [batch * time] of a [batch, time, ...] tensor whose mask entry is 1, as [kept, ...].
+void gather_unmasked(const Tensor& full, const Tensor& mask, std::size_t kept, Tensor& out) {
+  const std::size_t entry = full.size() / mask.size();
+  Shape shape{static_cast<int>(kept)};
+  for (int axis = 2; axis < full.rank(); ++axis) shape.push_back(full.dim(axis));
+  out.resize(shape);
+  std::size_t row = 0;
+  for (std::size_t i = 0; i < mask.size(); ++i)
+    if (mask[i] != 0.0f) std::copy_n(full.data() + i * entry, entry, out.data() + row++ * entry);
+}
+
+void scatter_unmasked(const Tensor& compact, const Tensor& mask, Tensor& full) {
+  const std::size_t entry = full.size() / mask.size();
+  std::size_t row = 0;
+  for (std::size_t i = 0; i < mask.size(); ++i) {
+    if (mask[i] != 0.0f)
+      std::copy_n(compact.data() + row++ * entry, entry, full.data() + i * entry);
+    else
+      std::fill_n(full.data() + i * entry, entry, 0.0f);
+  }
+}
+}  // namespace
+
+// Keras 3 masks a sequence output's loss and metrics: padded steps are left out and the mean is
+// over the unmasked steps only. Returns the mask to apply to output o, or null.
+const Tensor* Model::loss_mask(const LayerCall& call, std::size_t o, const Tensor& y_true) const {
+  if (o >= call.output_masks.size() || call.output_masks[o].empty()) return nullptr;
+  const Tensor& mask = call.output_masks[o];
+  const Tensor& y_pred = call.outputs[o];
+  if (y_pred.rank() < 3 || y_true.rank() < 2 || y_true.dim(1) != mask.dim(1)) return nullptr;
+  return &mask;
+}
+
 double Model::compute_losses(LayerCall& call, const std::vector<Tensor>& y, bool with_grads) {
   double total = call.added_loss;
   loss_grads_.resize(outputs_.size());
+  masked_.resize(outputs_.size());
   for (std::size_t o = 0; o < outputs_.size(); ++o) {
-    const double value =
-        losses_[o]->compute(call.outputs[o], y[o], with_grads ? &loss_grads_[o] : nullptr);
+    double value;
+    MaskedOutput& masked = masked_[o];
+    masked.active = false;
+    if (const Tensor* mask = loss_mask(call, o, y[o])) {
+      std::size_t kept = 0;
+      for (float m : mask->span()) kept += m != 0.0f;
+      masked.active = kept > 0;
+      if (with_grads) {
+        loss_grads_[o].resize(call.outputs[o].shape());
+        loss_grads_[o].fill(0.0f);
+      }
+      if (kept == 0) continue;  // every step is padding: no loss, no gradient
+      gather_unmasked(call.outputs[o], *mask, kept, masked.y_pred);
+      gather_unmasked(y[o], *mask, kept, masked.y_true);
+      value = losses_[o]->compute(masked.y_pred, masked.y_true, with_grads ? &masked.grad : nullptr);
+      if (with_grads) scatter_unmasked(masked.grad, *mask, loss_grads_[o]);
+    } else {
+      value = losses_[o]->compute(call.outputs[o], y[o], with_grads ? &loss_grads_[o] : nullptr);
+    }
     output_loss_sum_[o] += value * call.outputs[o].dim(0);
     total += loss_weights_[o] * value;
     if (with_grads && loss_weights_[o] != 1.0f)
@@ -119,8 +171,11 @@ double Model::compute_losses(LayerCall& call, const std::vector<Tensor>& y, bool
 }
 
 void Model::update_metrics(const LayerCall& call, const std::vector<Tensor>& y) {
-  for (std::size_t o = 0; o < outputs_.size(); ++o)
-    for (auto& m : metrics_[o]) m->update(call.outputs[o], y[o]);
+  for (std::size_t o = 0; o < outputs_.size(); ++o) {
+    const bool masked = o < masked_.size() && masked_[o].active;
+    for (auto& m : metrics_[o])
+      m->update(masked ? masked_[o].y_pred : call.outputs[o], masked ? masked_[o].y_true : y[o]);
+  }
 }
 
 Logs Model::train_on_batch(const std::vector<Tensor>& x, const std::vector<Tensor>& y) {

@@ -304,3 +304,39 @@ TEST_CASE("Recurrent dropout on inputs: per sequence and feature, training only"
                       Catch::Contains("GRU 'gru_rd'") && Catch::Contains("recurrent_dropout") &&
                           Catch::Contains("not supported"));
 }
+
+TEST_CASE("A masked sequence output's loss and metrics leave the padded steps out (Keras 3)", "[model]") {
+  auto make = [] {
+    set_global_seed(9);
+    auto model = Model::sequential({LayerRegistry::create("Embedding", {{"input_dim", 12},
+                                                                        {"output_dim", 3},
+                                                                        {"mask_zero", true},
+                                                                        {"input_shape", {5}}}),
+                                    LayerRegistry::create("GRU", {{"units", 4}, {"return_sequences", true}}),
+                                    LayerRegistry::create("Dense", {{"units", 1}})});
+    model->compile(compile_options("mse", "sgd", {{"learning_rate", 0.1}}, {"mae"}));
+    return model;
+  };
+  const Tensor ids = Tensor::from({2, 5}, std::vector<float>{0, 0, 3, 4, 5, 6, 7, 0, 0, 0});
+  const Tensor y = Tensor::from({2, 5, 1}, std::vector<float>{9, 9, 0.5f, -0.5f, 1, 1, 0, 9, 9, 9});
+  Tensor y_other = y.clone();  // differs only where the input is padding
+  for (std::size_t i : {0u, 1u, 7u, 8u, 9u}) y_other[i] = -40.0f;
+
+  auto model = make();
+  const Tensor prediction = model->predict_on_batch({ids})[0];
+  double squared = 0.0, absolute = 0.0;
+  for (std::size_t i : {2u, 3u, 4u, 5u, 6u}) {
+    squared += (prediction[i] - y[i]) * (prediction[i] - y[i]);
+    absolute += std::fabs(prediction[i] - y[i]);
+  }
+  const Logs logs = model->test_on_batch({ids}, {y});
+  CHECK(logs.get("loss").value() == Approx(squared / 5).epsilon(1e-5));
+  CHECK(logs.get("mae").value() == Approx(absolute / 5).epsilon(1e-5));
+
+  auto other = make();
+  model->reset_metrics();
+  model->train_on_batch({ids}, {y});
+  other->train_on_batch({ids}, {y_other});
+  const auto a = model->get_weights(), b = other->get_weights();
+  for (std::size_t k = 0; k < a.size(); ++k) CHECK(max_abs_difference(a[k], b[k]) == 0.0f);
+}

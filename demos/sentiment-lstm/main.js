@@ -1,0 +1,194 @@
+// Sentiment page: the text box scored on every keystroke (inference worker), word
+// contributions, and in-page training (training worker) with live charts. This file only draws
+// and forwards; all engine work happens in the workers.
+import { WorkerHost } from '../../web/worker-host.js';
+import { LineChart } from '../shared/charts.js';
+import { ARCHITECTURES } from './architectures.js';
+
+const $ = (id) => document.getElementById(id);
+const EXAMPLES = [
+  'This movie was a masterpiece, beautifully acted and deeply moving.',
+  'A dull, lifeless film. I want my two hours back.',
+  'not good',
+  'good but boring',
+  'I expected it to be terrible, but it was wonderful.',
+  'The acting was great, the plot was awful and the ending made no sense.',
+];
+const inference = new WorkerHost(new URL('./infer-worker.js', import.meta.url));
+const training = new WorkerHost(new URL('./train-worker.js', import.meta.url));
+const lossChart = new LineChart($('loss-chart'), { title: 'loss', xLabel: 'epoch' });
+const accChart = new LineChart($('acc-chart'), { title: 'accuracy', yMax: 1, xLabel: 'epoch' });
+// Read by the browser test: the latest score for the latest text, keystroke timings, training.
+const state = { ready: false, text: '', score: null, latencies: [], batches: [], training: false, paused: false,
+  hasModel: false, trainedModel: false, epochs: [] };
+window.sentimentDemo = state;
+
+function status(text) { $('status').textContent = text; }
+
+// --- scoring as you type ---------------------------------------------------------------------
+let requestSerial = 0;
+let explainTimer = 0;
+
+function showScore(score) {
+  $('meter-fill').style.left = `calc(${(score * 100).toFixed(1)}% - 2px)`;
+  $('verdict').textContent = score >= 0.5 ? 'Positive' : 'Negative';
+  $('verdict').style.color = score >= 0.5 ? '#2e7d32' : '#c62828';
+  $('score').textContent = `${(score * 100).toFixed(1)}% positive`;
+}
+
+function showWords(words) {
+  const container = $('words');
+  container.replaceChildren();
+  const scale = Math.max(0.05, ...words.map((w) => Math.abs(w.contribution)));
+  for (const { word, oov, contribution } of words) {
+    const span = document.createElement('span');
+    span.textContent = word;
+    const strength = Math.min(1, Math.abs(contribution) / scale);
+    const color = contribution >= 0 ? '46, 125, 50' : '198, 40, 40';
+    span.style.background = `rgba(${color}, ${(0.6 * strength).toFixed(3)})`;
+    span.title = oov ? 'not in the vocabulary' : `${contribution >= 0 ? '+' : ''}${(contribution * 100).toFixed(1)} points`;
+    if (oov) span.className = 'oov';
+    container.append(span, ' ');
+  }
+}
+
+async function rescore() {
+  const text = $('text').value;
+  const serial = ++requestSerial;
+  const model = $('scorer').value;
+  const keystroke = performance.now();
+  if (!text.trim()) {
+    state.text = text;
+    state.score = null;
+    $('verdict').textContent = '–';
+    $('score').textContent = '';
+    $('words').replaceChildren();
+    return;
+  }
+  try {
+    const result = await inference.call('score', { text, model });
+    state.latencies.push({ engine: result.milliseconds, roundTrip: performance.now() - keystroke });
+    if (serial !== requestSerial) return;  // a newer keystroke is on its way
+    state.text = text;
+    state.score = result.score;
+    showScore(result.score);
+    $('latency').textContent = `${result.milliseconds.toFixed(2)} ms in the engine, ${result.tokens} words`;
+  } catch (error) {
+    status(`Scoring failed: ${error.message}`);
+    return;
+  }
+  clearTimeout(explainTimer);
+  explainTimer = setTimeout(async () => {
+    if (serial !== requestSerial) return;
+    const explained = await inference.call('explain', { text, model }).catch(() => null);
+    if (explained && serial === requestSerial) showWords(explained.words);
+  }, 120);
+}
+
+$('text').addEventListener('input', rescore);
+$('scorer').addEventListener('change', rescore);
+for (const example of EXAMPLES) {
+  const button = document.createElement('button');
+  button.textContent = example.length > 40 ? `${example.slice(0, 38)}…` : example;
+  button.title = example;
+  button.addEventListener('click', () => { $('text').value = example; rescore(); });
+  $('examples').append(button);
+}
+
+// --- training in the page ----------------------------------------------------------------------
+for (const [key, { label }] of Object.entries(ARCHITECTURES)) $('architecture').append(new Option(label, key));
+
+function setButtons() {
+  $('train').disabled = state.training || !state.ready;
+  $('pause').disabled = !state.training;
+  $('pause').textContent = state.paused ? 'Resume' : 'Pause';
+  for (const id of ['reset', 'architecture', 'reviews', 'maxlen']) $(id).disabled = state.training;
+}
+
+const numberOf = (id) => Number($(id).value);
+
+async function build() {
+  status('Loading reviews and building the model…');
+  lossChart.clear();
+  accChart.clear();
+  const { summary, params } = await training.call('build', {
+    architecture: $('architecture').value, reviews: numberOf('reviews'), maxlen: numberOf('maxlen'),
+  });
+  state.hasModel = true;
+  state.epochsDone = 0;
+  $('summary').textContent = summary;
+  status(`Built ${ARCHITECTURES[$('architecture').value].label}: ${params.toLocaleString()} parameters`);
+}
+
+training.on('batch', ({ batch, batchesPerEpoch, loss, accuracy, samplesPerSecond }) => {
+  const x = state.epochsDone + (batch + 1) / batchesPerEpoch;
+  state.batches.push({ batch, loss, accuracy });
+  lossChart.push('train (batch)', x, loss);
+  accChart.push('train (batch)', x, accuracy);
+  $('progress').value = (batch + 1) / batchesPerEpoch;
+  $('throughput').textContent = `${Math.round(samplesPerSecond).toLocaleString()} reviews/s · batch ${batch + 1}/${batchesPerEpoch}`;
+});
+
+training.on('epoch', ({ epoch, test }) => {
+  state.epochsDone = epoch + 1;
+  state.epochs.push(test);
+  lossChart.push('held-out', epoch + 1, test.loss);
+  accChart.push('held-out', epoch + 1, test.accuracy);
+  $('test-accuracy').textContent = `Epoch ${epoch + 1}: ${(test.accuracy * 100).toFixed(1)}% on 1,000 held-out test reviews`;
+});
+
+training.on('paused', (paused) => { state.paused = paused; setButtons(); });
+
+async function useTrainedModel() {
+  const { modelJson, weights } = await training.call('exportModel');
+  await inference.call('useModel', { name: 'trained', modelJson, weights });
+  if (!state.trainedModel) $('scorer').append(new Option('the model trained here', 'trained'));
+  state.trainedModel = true;
+  $('scorer').value = 'trained';
+  rescore();
+}
+
+$('train').addEventListener('click', async () => {
+  state.training = true;
+  setButtons();
+  try {
+    if (!state.hasModel) await build();
+    status('Training…');
+    const { stopped } = await training.call('train', {
+      epochs: numberOf('epochs'), batchSize: numberOf('batch'), learningRate: numberOf('lr'),
+    });
+    status(stopped ? 'Stopped.' : `Trained ${state.epochsDone} epoch(s); type to try it.`);
+    await useTrainedModel();
+  } catch (error) {
+    status(`Training failed: ${error.message}`);
+  } finally {
+    state.training = false;
+    state.paused = false;
+    setButtons();
+  }
+});
+
+$('pause').addEventListener('click', () => training.call(state.paused ? 'resume' : 'pause'));
+$('reset').addEventListener('click', async () => {
+  state.hasModel = false;
+  try { await build(); } catch (error) { status(`Reset failed: ${error.message}`); }
+});
+$('architecture').addEventListener('change', () => { state.hasModel = false; });
+$('reviews').addEventListener('change', () => { state.hasModel = false; });
+$('maxlen').addEventListener('change', () => { state.hasModel = false; });
+
+for (const host of [inference, training]) host.on('error', ({ message }) => status(message));
+
+(async () => {
+  try {
+    const info = await inference.call('info');
+    $('model-info').textContent = `(${info.params.toLocaleString()} parameters, the last ${info.maxlen} words)`;
+    state.ready = true;
+    status('Ready. Type above, or train a model here.');
+    setButtons();
+    $('text').value = EXAMPLES[0];
+    rescore();
+  } catch (error) {
+    status(`Could not load the shipped model: ${error.message}`);
+  }
+})();

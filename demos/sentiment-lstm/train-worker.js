@@ -1,0 +1,86 @@
+// The sentiment page's training worker: loads a slice of the prepared IMDB reviews, builds the
+// chosen architecture and trains it with live progress; the page then hands the trained model's
+// files to the inference worker.
+import { load } from '../../web/index.js';
+import { serveWorker } from '../../web/worker-serve.js';
+import { ARCHITECTURES } from './architectures.js';
+import { loadReviews } from './text.js';
+
+const engine = load();
+let nn = null;
+let model = null;
+let settings = null;
+let data = null;
+let epochsDone = 0;
+
+const TEST_REVIEWS = 1000;
+
+function disposeData() {
+  if (!data) return;
+  for (const t of [data.train.x, data.train.y, data.test.x, data.test.y]) t.dispose();
+  data = null;
+}
+
+async function prepare({ reviews, maxlen }) {
+  nn ??= await engine;
+  if (data && data.reviews === reviews && data.maxlen === maxlen) return data;
+  disposeData();
+  const base = new URL('../../data/imdb/', import.meta.url);
+  const [train, test] = await Promise.all([
+    loadReviews(nn, base, 'train', { limit: reviews, maxlen }),
+    loadReviews(nn, base, 'test', { limit: TEST_REVIEWS, maxlen }),
+  ]);
+  data = { reviews, maxlen, train, test, vocabularySize: train.vocabularySize };
+  return data;
+}
+
+serveWorker({
+  async build({ architecture, reviews, maxlen }) {
+    if (!ARCHITECTURES[architecture]) throw new Error(`unknown architecture '${architecture}'`);
+    await prepare({ reviews, maxlen });
+    nn.setSeed(7);
+    model?.dispose();
+    model = ARCHITECTURES[architecture].build(nn, { maxlen, vocabSize: data.vocabularySize });
+    settings = { architecture, reviews, maxlen };
+    epochsDone = 0;
+    return { summary: model.summary(72, undefined, null), params: model.countParams() };
+  },
+
+  async train({ epochs, batchSize, learningRate }, control) {
+    if (!model) throw new Error('build a model first');
+    control.resetStop();
+    model.compile({ optimizer: nn.optimizers.adam(learningRate), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+    const batchesPerEpoch = Math.ceil(settings.reviews / batchSize);
+    let seen = 0;
+    let started = performance.now();
+    const history = await model.fit(data.train.x, data.train.y, {
+      epochs: epochsDone + epochs, initialEpoch: epochsDone, batchSize, yieldEvery: 1,
+      callbacks: {
+        onEpochBegin: () => { started = performance.now(); seen = 0; },
+        onBatchEnd: async (batch, logs) => {
+          seen += batchSize;
+          control.emit('batch', { batch, batchesPerEpoch, loss: logs.loss, accuracy: logs.accuracy,
+            samplesPerSecond: seen / ((performance.now() - started) / 1000) });
+          await control.checkpoint();
+        },
+        onEpochEnd: async (epoch, logs) => {
+          epochsDone = epoch + 1;
+          const test = model.evaluate(data.test.x, data.test.y, { batchSize: 100 });
+          control.emit('epoch', { epoch, logs, test });
+        },
+      },
+    }).catch((error) => {
+      if (error.message === 'stopped') return null;
+      throw error;
+    });
+    return { epochsDone, stopped: history === null };
+  },
+
+  async exportModel() {
+    if (!model) throw new Error('no model to export');
+    const { modelJson, weights } = await model.save();
+    return { modelJson, weights };
+  },
+
+  async memory() { return (await engine).memory(); },
+});
