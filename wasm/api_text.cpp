@@ -136,6 +136,7 @@ EMSCRIPTEN_BINDINGS(simdnn_text) {
       .function("wordId", +[](const Tokenizer& t, const std::string& word) { return t.word_id(word); })
       .function("numWords", +[](const Tokenizer& t) { return t.num_words(); })
       .function("documentCount", +[](const Tokenizer& t) { return static_cast<double>(t.document_count()); })
+      .function("countedWords", +[](const Tokenizer& t) { return static_cast<double>(t.counted_words()); })
       .function("words", &tokenizer_words)
       .function("toJSON", +[](const Tokenizer& t) { return t.to_json().dump(); });
   function("makeTokenizer", &make_tokenizer);

@@ -139,6 +139,8 @@ export declare class Tokenizer implements Disposable {
   wordId(word: string): number;
   readonly numWords: number;
   readonly documentCount: number;
+  /** Distinct words counted by fitOnTexts, kept or not (0 for a loaded vocabulary). */
+  readonly countedWords: number;
   words(): string[];
   wordIndex(): Map<string, number>;
   toJSON(): VocabularyJSON;

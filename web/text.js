@@ -36,6 +36,8 @@ export class Tokenizer extends NativeHandle {
 
   get numWords() { return this.native.numWords(); }
   get documentCount() { return this.native.documentCount(); }
+  // Distinct words counted by fitOnTexts, kept or not (0 for a loaded vocabulary).
+  get countedWords() { return this.native.countedWords(); }
 
   // The kept words by rank: words()[i] has id i + 2.
   words() { return this.native.words(); }
