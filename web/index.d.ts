@@ -117,6 +117,45 @@ export declare class Optimizer implements Disposable {
 }
 
 /** Layer options: Keras/TF.js options in camelCase, e.g. {units: 10, activation: 'relu', inputShape: [4]}. */
+/** Vocabulary file: words[i] has id i + 2; ids are < num_words (0 = padding, 1 = OOV). */
+export interface VocabularyJSON {
+  format: 'simdnn-vocabulary';
+  version: 1;
+  padding: 0;
+  oov: 1;
+  num_words: number;
+  words: string[];
+}
+
+/** Word-level tokenizer (Keras Tokenizer(num_words, oov_token) semantics), wasm-backed. */
+export declare class Tokenizer implements Disposable {
+  constructor(options: { numWords: number });
+  static fromJSON(json: VocabularyJSON | string): Tokenizer;
+  fitOnTexts(texts: string[]): this;
+  /** One Int32Array per text (views onto one shared buffer). */
+  textsToSequences(texts: string[]): Int32Array[];
+  textToSequence(text: string): Int32Array;
+  /** Id of an already standardised word; 1 when out of vocabulary. */
+  wordId(word: string): number;
+  readonly numWords: number;
+  readonly documentCount: number;
+  /** Distinct words counted by fitOnTexts, kept or not (0 for a loaded vocabulary). */
+  readonly countedWords: number;
+  words(): string[];
+  wordIndex(): Map<string, number>;
+  toJSON(): VocabularyJSON;
+  dispose(): void;
+  readonly isDisposed: boolean;
+}
+
+export interface PadSequencesOptions {
+  /** Default: the longest sequence. */
+  maxlen?: number | null;
+  padding?: 'pre' | 'post';
+  truncating?: 'pre' | 'post';
+  value?: number;
+}
+
 export type LayerArgs = Record<string, unknown>;
 type OptimizerFactory = (learningRateOrOptions?: number | Record<string, unknown>, ...rest: unknown[]) => Optimizer;
 
@@ -147,6 +186,14 @@ export interface Simdnn {
   callbacks: {
     earlyStopping(args?: { monitor?: string; minDelta?: number; patience?: number; mode?: 'auto' | 'min' | 'max';
       baseline?: number; restoreBestWeights?: boolean; startFromEpoch?: number }): NativeCallback;
+  };
+  text: {
+    Tokenizer: typeof Tokenizer;
+    tokenizer(options: { numWords: number }): Tokenizer;
+    /** The standardised words of a text, as the Tokenizer sees them. */
+    splitWords(text: string): string[];
+    /** Keras pad_sequences; values are row-major [shape[0], shape[1]]. */
+    padSequences(sequences: Array<Int32Array | number[]>, options?: PadSequencesOptions): { values: Int32Array; shape: [number, number] };
   };
   setSeed(seed: number): void;
   memory(): { wasmBytesInUse: number; wasmHeapBytes: number };

@@ -6,8 +6,9 @@ import { Layer, SymbolicTensor, makeInput, makeLayerFactories } from './layers.j
 import { Model, History, makeModelFactories } from './model.js';
 import { Optimizer, makeCallbacks, makeLosses, makeOptimizers } from './training.js';
 import { makeIO } from './io.js';
+import { Tokenizer, makeText } from './text.js';
 
-export { Tensor, Layer, SymbolicTensor, Model, History, Optimizer };
+export { Tensor, Layer, SymbolicTensor, Model, History, Optimizer, Tokenizer };
 
 export async function load(options = {}) {
   const native = await loadModule(options);
@@ -25,6 +26,7 @@ export async function load(options = {}) {
     optimizers: api.optimizers,
     losses: makeLosses(),
     callbacks: makeCallbacks(api),
+    text: makeText(api),
     setSeed(seed) {
       if (typeof seed !== 'number') throw new Error(`setSeed: seed must be a non-negative integer, got ${typeof seed}`);
       api.call(() => native.setSeed(seed));

@@ -1,0 +1,43 @@
+// Reads data/imdb/ (written by scripts/prepare-data.mjs) in a page, a worker or Node:
+//   const train = await loadImdbSplit(new URL('../../data/imdb/', import.meta.url), 'train');
+//   train.ids[i]      Int32Array of token ids of review i (views onto one buffer)
+//   train.labels      Uint8Array, 1 = positive
+// Pad with nn.text.padSequences(train.ids, {maxlen}); the vocabulary (loadImdbVocabulary) goes
+// to nn.text.Tokenizer.fromJSON to tokenise new text the same way.
+// `base` is a URL (or URL string) of the folder, ending in '/'. http(s) URLs are fetched;
+// file: URLs (Node, whose fetch cannot read files) are read from disk.
+
+async function readBytes(url) {
+  if (url.protocol === 'file:') {
+    const { readFile } = await import('node:fs/promises');
+    return readFile(url).catch((error) => {
+      throw new Error(`imdb data: cannot read ${url.pathname} (${error.code}); run npm run prepare-data`);
+    }).then((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`imdb data: ${url} answered ${response.status}; run npm run prepare-data`);
+  return response.arrayBuffer();
+}
+
+export async function loadImdbJSON(base, name) {
+  return JSON.parse(new TextDecoder().decode(await readBytes(new URL(name, base))));
+}
+
+export const loadImdbMeta = (base) => loadImdbJSON(base, 'meta.json');
+export const loadImdbVocabulary = (base) => loadImdbJSON(base, 'vocabulary.json');
+
+/** One split ('train' or 'test'): {ids: Int32Array[], labels: Uint8Array, count}. */
+export async function loadImdbSplit(base, split) {
+  if (split !== 'train' && split !== 'test') throw new Error(`loadImdbSplit: split must be 'train' or 'test', got ${split}`);
+  const [ids16, offsetBytes, labelBytes] = await Promise.all(
+    ['ids.u16', 'offsets.u32', 'labels.u8'].map((f) => readBytes(new URL(`${split}-${f}`, base))));
+  const ids = Int32Array.from(new Uint16Array(ids16));
+  const offsets = new Uint32Array(offsetBytes);
+  const labels = new Uint8Array(labelBytes);
+  if (offsets.length !== labels.length + 1 || offsets[labels.length] !== ids.length) {
+    throw new Error(`imdb data: ${split} files disagree (${labels.length} labels, ${offsets.length} offsets, ` +
+      `${ids.length} ids); run npm run prepare-data again`);
+  }
+  const perReview = Array.from(labels, (_, i) => ids.subarray(offsets[i], offsets[i + 1]));
+  return { ids: perReview, labels, count: labels.length };
+}
