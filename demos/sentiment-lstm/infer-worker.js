@@ -45,7 +45,7 @@ serveWorker({
   async info() {
     await ready();
     const shipped = entry('shipped');
-    return { vocabularySize: tokenizer.vocabularySize, maxlen: shipped.maxlen, params: shipped.model.countParams(),
+    return { vocabularySize: tokenizer.numWords, maxlen: shipped.maxlen, params: shipped.model.countParams(),
       summary: shipped.model.summary(72, undefined, null) };
   },
 
@@ -53,7 +53,7 @@ serveWorker({
   async score({ text, model = 'shipped' }) {
     await ready();
     const started = performance.now();
-    const { ids } = encodeText(tokenizer, text);
+    const { ids } = encodeText(nn, tokenizer, text);
     const [score] = scoreSequences(entry(model), [ids]);
     return { score, milliseconds: performance.now() - started, tokens: ids.length };
   },
@@ -61,7 +61,7 @@ serveWorker({
   // Each word's contribution: the score minus the score with that word left out (one batch).
   async explain({ text, model = 'shipped', maxWords = 80 }) {
     await ready();
-    const { words, ids, oov } = encodeText(tokenizer, text);
+    const { words, ids, oov } = encodeText(nn, tokenizer, text);
     const first = Math.max(0, words.length - maxWords);  // only the words the model reads at the end
     const variants = [ids];
     for (let i = first; i < words.length; i++) variants.push([...ids.slice(0, i), ...ids.slice(i + 1)]);

@@ -4,13 +4,14 @@
 import { load } from '../../web/index.js';
 import { serveWorker } from '../../web/worker-serve.js';
 import { ARCHITECTURES } from './architectures.js';
-import { loadReviews } from './text.js';
+import { loadImdbMeta, loadImdbSplit } from '../shared/imdb-data.js';
 
 const engine = load();
 let nn = null;
 let model = null;
 let settings = null;
 let data = null;
+let splits = null;  // the prepared IMDB halves and their meta, loaded once
 let epochsDone = 0;
 
 const TEST_REVIEWS = 1000;
@@ -21,16 +22,22 @@ function disposeData() {
   data = null;
 }
 
+// The first `limit` reviews of a split as padded tensors (Keras defaults: pre padding and
+// truncating, so the end of each review is kept).
+function asTensors(split, limit, maxlen) {
+  const count = Math.min(limit, split.count);
+  const { values, shape } = nn.text.padSequences(split.ids.slice(0, count), { maxlen });
+  return { x: nn.tensor(Float32Array.from(values), shape), y: nn.tensor(Float32Array.from(split.labels.subarray(0, count)), [count, 1]) };
+}
+
 async function prepare({ reviews, maxlen }) {
   nn ??= await engine;
   if (data && data.reviews === reviews && data.maxlen === maxlen) return data;
   disposeData();
   const base = new URL('../../data/imdb/', import.meta.url);
-  const [train, test] = await Promise.all([
-    loadReviews(nn, base, 'train', { limit: reviews, maxlen }),
-    loadReviews(nn, base, 'test', { limit: TEST_REVIEWS, maxlen }),
-  ]);
-  data = { reviews, maxlen, train, test, vocabularySize: train.vocabularySize };
+  splits ??= await Promise.all([loadImdbSplit(base, 'train'), loadImdbSplit(base, 'test'), loadImdbMeta(base)]);
+  data = { reviews, maxlen, vocabularySize: splits[2].numWords,
+    train: asTensors(splits[0], reviews, maxlen), test: asTensors(splits[1], TEST_REVIEWS, maxlen) };
   return data;
 }
 
