@@ -86,7 +86,11 @@ async function rescore() {
 }
 
 $('text').addEventListener('input', rescore);
-$('scorer').addEventListener('change', rescore);
+const modelInfo = {};  // per scorer: its size and how many words it reads
+$('scorer').addEventListener('change', () => {
+  $('model-info').textContent = modelInfo[$('scorer').value] ?? '';
+  rescore();
+});
 for (const example of EXAMPLES) {
   const button = document.createElement('button');
   button.textContent = example.length > 40 ? `${example.slice(0, 38)}…` : example;
@@ -141,10 +145,12 @@ training.on('paused', (paused) => { state.paused = paused; setButtons(); });
 
 async function useTrainedModel() {
   const { modelJson, weights } = await training.call('exportModel');
-  await inference.call('useModel', { name: 'trained', modelJson, weights });
+  const { params } = await inference.call('useModel', { name: 'trained', modelJson, weights });
+  modelInfo.trained = `(${params.toLocaleString()} parameters, the last ${numberOf('maxlen')} words)`;
   if (!state.trainedModel) $('scorer').append(new Option('the model trained here', 'trained'));
   state.trainedModel = true;
   $('scorer').value = 'trained';
+  $('model-info').textContent = modelInfo.trained;
   rescore();
 }
 
@@ -157,8 +163,8 @@ $('train').addEventListener('click', async () => {
     const { stopped } = await training.call('train', {
       epochs: numberOf('epochs'), batchSize: numberOf('batch'), learningRate: numberOf('lr'),
     });
-    status(stopped ? 'Stopped.' : `Trained ${state.epochsDone} epoch(s); type to try it.`);
     await useTrainedModel();
+    status(stopped ? 'Stopped; typing uses the model as trained so far.' : `Trained ${state.epochsDone} epoch(s); type to try it.`);
   } catch (error) {
     status(`Training failed: ${error.message}`);
   } finally {
@@ -182,7 +188,8 @@ for (const host of [inference, training]) host.on('error', ({ message }) => stat
 (async () => {
   try {
     const info = await inference.call('info');
-    $('model-info').textContent = `(${info.params.toLocaleString()} parameters, the last ${info.maxlen} words)`;
+    modelInfo.shipped = `(${info.params.toLocaleString()} parameters, the last ${info.maxlen} words)`;
+    $('model-info').textContent = modelInfo.shipped;
     state.ready = true;
     status('Ready. Type above, or train a model here.');
     setButtons();
