@@ -174,9 +174,9 @@ export interface Simdnn {
     concatenate(args?: LayerArgs): Layer;
     inputLayer(args: LayerArgs): Layer;
     embedding(args: { inputDim: number; outputDim: number; maskZero?: boolean } & LayerArgs): Layer;
-    lstm(args: { units: number; returnSequences?: boolean; returnState?: boolean; goBackwards?: boolean; dropout?: number } & LayerArgs): Layer;
+    lstm(args: { units: number; returnSequences?: boolean; returnState?: boolean; goBackwards?: boolean; dropout?: number; recurrentDropout?: number } & LayerArgs): Layer;
     gru(args: { units: number; resetAfter?: boolean; returnSequences?: boolean; returnState?: boolean; goBackwards?: boolean; dropout?: number } & LayerArgs): Layer;
-    simpleRNN(args: { units: number; returnSequences?: boolean; returnState?: boolean; goBackwards?: boolean; dropout?: number } & LayerArgs): Layer;
+    simpleRNN(args: { units: number; returnSequences?: boolean; returnState?: boolean; goBackwards?: boolean; dropout?: number; recurrentDropout?: number } & LayerArgs): Layer;
     /** Keras Bidirectional: `layer` is copied (a forward and a backward copy); mergeMode defaults to 'concat'. */
     bidirectional(args: { layer: Layer; mergeMode?: 'concat' | 'sum' | 'ave' | 'mul' | null; backwardLayer?: Layer } & LayerArgs): Layer;
     timeDistributed(args: { layer: Layer } & LayerArgs): Layer;

@@ -13,7 +13,11 @@
 namespace simdnn {
 
 GRU::GRU(std::string name, const GRUOptions& options)
-    : RecurrentLayer("GRU", std::move(name), options, 3, true), reset_after_(options.reset_after) {}
+    : RecurrentLayer("GRU", std::move(name), options, 3, true), reset_after_(options.reset_after) {
+  // Keras' GRU variants disagree on whether the dropped state also enters h = z h + (1 - z) hh.
+  check(options.recurrent_dropout == 0.0f, context(), ": option 'recurrent_dropout' is not supported for GRU (only 0), got ",
+        options.recurrent_dropout);
+}
 
 std::shared_ptr<GRU> GRU::from_config(const Json& config) {
   ConfigReader reader(config, "GRU");

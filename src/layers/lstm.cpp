@@ -60,8 +60,8 @@ void LSTM::run_steps(LayerCall& call, int batch, int steps) {
     float* c_act = cells_activated.data() + s * state_size;
     float* h = hidden + (s + 1) * state_size;
     if (s > 0)  // h_0 = 0 adds nothing
-      kernels::gemm(false, false, batch, width, u, 1.0f, h_prev, u, recurrent_kernel_.data(), width,
-                    1.0f, z, width);
+      kernels::gemm(false, false, batch, width, u, 1.0f, recurrent_input(call, s, batch), u,
+                    recurrent_kernel_.data(), width, 1.0f, z, width);
     for (int b = 0; b < batch; ++b) {
       const std::size_t row = static_cast<std::size_t>(b) * width;
       kernels::activation_forward(recurrent_activation_, z + row, a + row, 1, 2 * u);  // i, f
@@ -93,7 +93,6 @@ void LSTM::backprop_steps(LayerCall& call, int batch, int steps) {
   const int u = units_, width = 4 * u;
   const std::size_t state_size = static_cast<std::size_t>(batch) * u;
   const float* projection = call.saved[kProjection].data();
-  const float* hidden = call.saved[kHidden].data();
   const float* hidden_grad = call.saved[kHiddenGrad].data();
   const float* gates = call.saved[kGates].data();
   const float* cells = call.saved[kCells].data();
@@ -157,15 +156,17 @@ void LSTM::backprop_steps(LayerCall& call, int batch, int steps) {
       kernels::activation_backward(recurrent_activation_, z + row + 3 * u, a + row + 3 * u, d_o,
                                    dz + row + 3 * u, 1, u);
     }
-    if (s > 0)  // carry to h_{s-1}; h_0 is a constant
+    if (s > 0) {  // carry to h_{s-1}; h_0 is a constant
       kernels::gemm(false, true, batch, u, width, 1.0f, dz, width, recurrent_kernel_.data(), width,
                     0.0f, h_carry.data(), u);
+      drop_recurrent_grad(call, batch, u, h_carry.data());
+    }
     restore_masked_rows(call, mask, batch, u, 0, h_carry.data());
     restore_masked_rows(call, mask, batch, u, 1, c_carry.data());
   }
   // All steps at once: dU += [h_0 .. h_{T-1}]^T dZ.
-  kernels::gemm(true, false, u, width, steps * batch, 1.0f, hidden, u, projection_grad, width, 1.0f,
-                recurrent_kernel_grad_.data(), width);
+  kernels::gemm(true, false, u, width, steps * batch, 1.0f, recurrent_inputs(call), u, projection_grad, width,
+                1.0f, recurrent_kernel_grad_.data(), width);
 }
 
 SIMDNN_REGISTER_LAYER(LSTM)

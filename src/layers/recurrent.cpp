@@ -30,6 +30,7 @@ RecurrentLayer::RecurrentLayer(const std::string& class_name, std::string name,
       go_backwards_(options.go_backwards),
       unroll_(options.unroll),
       dropout_(options.dropout),
+      recurrent_dropout_(options.recurrent_dropout),
       kernel_initializer_(Initializer::from_spec(
           options.kernel_initializer, class_name + " '" + name + "': option 'kernel_initializer'")),
       recurrent_initializer_(Initializer::from_spec(
@@ -39,6 +40,8 @@ RecurrentLayer::RecurrentLayer(const std::string& class_name, std::string name,
   check(units_ >= 1, class_name, " '", name, "': units must be a positive integer, got ", units_);
   check(dropout_ >= 0.0f && dropout_ < 1.0f, class_name, " '", name,
         "': dropout must be in [0, 1), got ", dropout_);
+  check(recurrent_dropout_ >= 0.0f && recurrent_dropout_ < 1.0f, class_name, " '", name,
+        "': recurrent_dropout must be in [0, 1), got ", recurrent_dropout_);
 }
 
 RecurrentOptions RecurrentLayer::read_options(ConfigReader& reader, bool has_recurrent_activation) {
@@ -63,9 +66,7 @@ RecurrentOptions RecurrentLayer::read_options(ConfigReader& reader, bool has_rec
   check(!reader.boolean("time_major", false), context,
         ": option 'time_major' is not supported (only false; inputs are [batch, time, features]), got true");
   o.dropout = reader.number_in("dropout", 0.0f, 0.0f, 0.999f);
-  const float recurrent_dropout = reader.number("recurrent_dropout", 0.0f);
-  check(recurrent_dropout == 0.0f, context,
-        ": option 'recurrent_dropout' is not supported yet (only 0), got ", recurrent_dropout);
+  o.recurrent_dropout = reader.number_in("recurrent_dropout", 0.0f, 0.0f, 0.999f);
   // Implementation/backend choices and the dropout seed change nothing here.
   reader.integer("implementation", 2);
   reader.raw_or_null("seed");
@@ -91,7 +92,7 @@ Json RecurrentLayer::config() const {
   c["bias_initializer"] = bias_initializer_.to_json();
   for (const char* key : kNullOnlyKeys) c[key] = nullptr;
   c["dropout"] = json_float(dropout_);
-  c["recurrent_dropout"] = 0.0;
+  c["recurrent_dropout"] = json_float(recurrent_dropout_);
   return c;
 }
 
@@ -156,6 +157,17 @@ void RecurrentLayer::forward(LayerCall& call) {
     }
   } else {
     dropout_mask = Tensor();
+  }
+  Tensor& recurrent_mask = call.saved[kRecurrentDropout];
+  if (call.training && recurrent_dropout_ > 0.0f) {
+    check(call.rng != nullptr, context(), ": training needs call.rng for the recurrent dropout mask");
+    recurrent_mask.resize({batch, units_});
+    const float keep_scale = 1.0f / (1.0f - recurrent_dropout_);
+    for (float& keep : recurrent_mask.span()) keep = call.rng->uniform() >= recurrent_dropout_ ? keep_scale : 0.0f;
+    call.saved[kDroppedHidden].resize({steps * batch, units_});
+    std::fill_n(call.saved[kDroppedHidden].data(), static_cast<std::size_t>(batch) * units_, 0.0f);  // h_0 = 0
+  } else {
+    recurrent_mask = Tensor();
   }
   Tensor& projection = call.saved[kProjection];
   projection.resize({steps * batch, width});
@@ -295,6 +307,25 @@ void RecurrentLayer::restore_masked_rows(LayerCall& call, const float* mask, int
   for (int b = 0; b < batch; ++b)
     if (mask[b] == 0.0f)
       std::copy_n(held + static_cast<std::size_t>(b) * units, units, carry + static_cast<std::size_t>(b) * units);
+}
+
+const float* RecurrentLayer::recurrent_input(LayerCall& call, int s, int batch) const {
+  const std::size_t state_size = static_cast<std::size_t>(batch) * units_;
+  const float* h_prev = call.saved[kHidden].data() + s * state_size;
+  const Tensor& mask = call.saved[kRecurrentDropout];
+  if (mask.empty()) return h_prev;
+  float* dropped = call.saved[kDroppedHidden].data() + s * state_size;
+  kernels::mul(h_prev, mask.data(), dropped, state_size);
+  return dropped;
+}
+
+const float* RecurrentLayer::recurrent_inputs(const LayerCall& call) const {
+  return call.saved[kRecurrentDropout].empty() ? call.saved[kHidden].data() : call.saved[kDroppedHidden].data();
+}
+
+void RecurrentLayer::drop_recurrent_grad(const LayerCall& call, int batch, int units, float* grad) {
+  const Tensor& mask = call.saved[kRecurrentDropout];
+  if (!mask.empty()) kernels::mul(grad, mask.data(), grad, static_cast<std::size_t>(batch) * units);
 }
 
 void RecurrentLayer::compute_output_masks(LayerCall& call) const {

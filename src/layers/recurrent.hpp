@@ -15,8 +15,10 @@
 // Masks (Keras): a step whose mask is 0 leaves the state unchanged (h_s = h_{s-1}, and c for an
 // LSTM), so padding contributes nothing; with return_sequences the mask passes on. In BPTT the
 // gradient of a masked step goes straight to the step before and the cell computes nothing for it.
-// dropout: one Bernoulli keep mask per sequence and input feature (Keras), applied at every step.
-// The initial state is zero; initial_state inputs, stateful and recurrent_dropout are not supported.
+// dropout: one Bernoulli keep mask per sequence and input feature (Keras), applied at every step;
+// recurrent_dropout: one per sequence and unit, applied to h_{s-1} where it enters the recurrent
+// matmul (Keras 3 LSTM/SimpleRNN; GRU's Keras variants differ, so GRU refuses it).
+// The initial state is zero; initial_state inputs and stateful are not supported.
 #include <memory>
 #include <string>
 
@@ -38,6 +40,7 @@ struct RecurrentOptions {
   bool go_backwards = false;
   bool unroll = false;  // accepted for Keras compatibility; the loop is the same either way
   float dropout = 0.0f;  // fraction of input features dropped in training
+  float recurrent_dropout = 0.0f;  // fraction of the state's units dropped in training
   Json kernel_initializer = "glorot_uniform";
   Json recurrent_initializer = "orthogonal";
   Json bias_initializer = "zeros";
@@ -94,7 +97,17 @@ class RecurrentLayer : public Layer {
   static constexpr std::size_t kStepMask = 6;        // [steps, batch] step-major, or empty: no mask
   static constexpr std::size_t kHeldGrad = 7;        // [2, batch * units]: masked rows' dh, dc
   static constexpr std::size_t kInputDropout = 8;    // [batch, features] keep * 1/(1-rate), or empty
-  static constexpr std::size_t kCellBuffers = 9;
+  static constexpr std::size_t kRecurrentDropout = 9;  // [batch, units] keep * 1/(1-rate), or empty
+  static constexpr std::size_t kDroppedHidden = 10;    // [steps * batch, units]: h_s * mask, s < T
+  static constexpr std::size_t kCellBuffers = 11;
+
+  // Recurrent dropout helpers for the cells. recurrent_input: what step s multiplies by the
+  // recurrent kernel (h_{s-1}, dropped in training); recurrent_inputs: all of them, rows as
+  // kHidden's first `steps` blocks; drop_recurrent_grad: the same mask on a gradient that came
+  // back through the recurrent kernel.
+  const float* recurrent_input(LayerCall& call, int s, int batch) const;
+  const float* recurrent_inputs(const LayerCall& call) const;
+  static void drop_recurrent_grad(const LayerCall& call, int batch, int units, float* grad);
 
   // Masking helpers for the cells. step_mask: the [batch] keep flags of processing step s, or
   // null when the call has no mask.
@@ -116,7 +129,7 @@ class RecurrentLayer : public Layer {
   bool has_recurrent_activation_;
   bool use_bias_;
   bool return_sequences_, return_state_, go_backwards_, unroll_;
-  float dropout_;
+  float dropout_, recurrent_dropout_;
   Initializer kernel_initializer_, recurrent_initializer_, bias_initializer_;
   int features_ = 0;
   Tensor kernel_, recurrent_kernel_, bias_;

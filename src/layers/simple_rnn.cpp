@@ -29,7 +29,7 @@ void SimpleRNN::run_steps(LayerCall& call, int batch, int steps) {
   for (int s = 0; s < steps; ++s) {
     float* z = call.saved[kProjection].data() + s * state_size;
     if (s > 0)
-      kernels::gemm(false, false, batch, u, u, 1.0f, hidden + s * state_size, u,
+      kernels::gemm(false, false, batch, u, u, 1.0f, recurrent_input(call, s, batch), u,
                     recurrent_kernel_.data(), u, 1.0f, z, u);
     kernels::activation_forward(activation_, z, hidden + (s + 1) * state_size, batch, u);
     keep_masked_state(step_mask(call, s, batch), batch, u, hidden + s * state_size, hidden + (s + 1) * state_size);
@@ -51,12 +51,14 @@ void SimpleRNN::backprop_steps(LayerCall& call, int batch, int steps) {
     float* dz = call.saved[kProjectionGrad].data() + s * state_size;
     kernels::activation_backward(activation_, call.saved[kProjection].data() + s * state_size,
                                  hidden + (s + 1) * state_size, dh, dz, batch, u);
-    if (s > 0)
+    if (s > 0) {
       kernels::gemm(false, true, batch, u, u, 1.0f, dz, u, recurrent_kernel_.data(), u, 0.0f, carry.data(), u);
+      drop_recurrent_grad(call, batch, u, carry.data());
+    }
     restore_masked_rows(call, mask, batch, u, 0, carry.data());
   }
-  kernels::gemm(true, false, u, u, steps * batch, 1.0f, hidden, u, call.saved[kProjectionGrad].data(), u,
-                1.0f, recurrent_kernel_grad_.data(), u);
+  kernels::gemm(true, false, u, u, steps * batch, 1.0f, recurrent_inputs(call), u,
+                call.saved[kProjectionGrad].data(), u, 1.0f, recurrent_kernel_grad_.data(), u);
 }
 
 SIMDNN_REGISTER_LAYER(SimpleRNN)

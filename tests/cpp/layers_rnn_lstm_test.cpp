@@ -222,7 +222,7 @@ TEST_CASE("LSTM errors name the layer, the expectation and the value", "[layers]
   REQUIRE_THROWS_WITH(LSTM::from_config(with("dropout", 1.5)),
                       Catch::Contains("LSTM 'lstm_cfg'") && Catch::Contains("'dropout'") &&
                           Catch::Contains("1.5"));
-  REQUIRE_THROWS_WITH(LSTM::from_config(with("recurrent_dropout", 0.5)),
+  REQUIRE_THROWS_WITH(LSTM::from_config(with("recurrent_dropout", 1.0)),
                       Catch::Contains("recurrent_dropout"));
   REQUIRE_THROWS_WITH(LSTM::from_config(with("time_major", true)), Catch::Contains("time_major"));
   REQUIRE_THROWS_WITH(LSTM::from_config(with("unit", 3)), Catch::Contains("unknown option 'unit'"));

@@ -305,6 +305,36 @@ TEST_CASE("Recurrent dropout on inputs: per sequence and feature, training only"
                           Catch::Contains("not supported"));
 }
 
+TEST_CASE("recurrent_dropout on the state entering the recurrent kernel (LSTM, SimpleRNN)", "[layers][gradcheck]") {
+  Rng rng(28);
+  const Tensor x = random_tensor({4, 6, 3}, rng);
+  const Tensor mask = mixed_mask();
+  for (const char* class_name : {"LSTM", "SimpleRNN"}) {
+    for (bool return_sequences : {false, true}) {
+      INFO(class_name << ", return_sequences " << return_sequences);
+      Json config{{"name", "rec_dropped"}, {"units", 4}, {"return_sequences", return_sequences},
+                  {"recurrent_dropout", 0.4}, {"dropout", 0.2}};
+      auto layer = LayerRegistry::create(class_name, config);
+      build_for(*layer, {x});
+      randomize_weights(*layer, rng);
+      CHECK(layer->config()["recurrent_dropout"] == Approx(0.4));
+      config["recurrent_dropout"] = 0.0;
+      config["dropout"] = 0.0;
+      auto plain = LayerRegistry::create(class_name, config);
+      build_for(*plain, {x});
+      for (std::size_t i = 0; i < layer->params().size(); ++i)
+        plain->params()[i].value->copy_from(*layer->params()[i].value);
+      CHECK(max_abs_difference(run_forward(*layer, {x})[0], run_forward(*plain, {x})[0]) == 0.0f);
+      CHECK(max_abs_difference(run_forward(*layer, {x}, true)[0], run_forward(*plain, {x}, true)[0]) > 1e-3f);
+      GradCheckOptions options;
+      options.training = true;
+      check_gradients(*layer, {x}, options);
+      options.mask = &mask;
+      check_gradients(*layer, {x}, options);
+    }
+  }
+}
+
 TEST_CASE("A masked sequence output's loss and metrics leave the padded steps out (Keras 3)", "[model]") {
   auto make = [] {
     set_global_seed(9);

@@ -85,8 +85,10 @@ test('recurrent layers from JS: GRU, SimpleRNN, stacking with returnSequences, c
 
   assert.throws(() => nn.layers.bidirectional({ layer: { units: 3 } }),
     /layers\.bidirectional: option 'layer' must be a layer from nn\.layers/);
-  assert.throws(() => nn.layers.lstm({ units: 4, recurrentDropout: 0.3 }),
-    /LSTM .*recurrent_dropout.*not supported/);
+  assert.throws(() => nn.layers.gru({ units: 4, recurrentDropout: 0.3 }),
+    /GRU .*recurrent_dropout.*not supported for GRU/);
+  assert.throws(() => nn.layers.lstm({ units: 4, recurrentDropout: 1.5 }),
+    /LSTM .*recurrent_dropout.*\[0/);
   assert.throws(() => nn.layers.embedding({ inputDim: 10, outputDim: 2, maskZero: 'yes' }),
     /Embedding .*mask_zero/);
   const embed = nn.sequential({ layers: [nn.layers.embedding({ inputDim: 10, outputDim: 2, inputShape: [3] })] });
