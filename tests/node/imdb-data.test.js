@@ -70,6 +70,13 @@ test('ids are in [1, numWords) and every review has tokens', () => {
   }
 });
 
+test('the vocabulary shows the standardisation: no "br" from <br /> tags, contractions kept', () => {
+  assert.ok(!vocabulary.words.includes('br'));
+  assert.deepEqual(vocabulary.words.slice(0, 3), ['the', 'and', 'a']);
+  for (const word of ["don't", "it's", "film's"]) assert.ok(vocabulary.words.includes(word), word);
+  assert.ok(!vocabulary.words.some((w) => w.startsWith("'") || w.endsWith("'") || /[A-Z]/.test(w)));
+});
+
 test('the vocabulary comes from the train half only, and the files are its tokenisation', () => {
   const trainTexts = Array.from(source.train, (i) => reviews[i].t);
   const refit = new nn.text.Tokenizer({ numWords }).fitOnTexts(trainTexts);
