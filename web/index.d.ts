@@ -127,7 +127,9 @@ export interface VocabularyJSON {
   words: string[];
 }
 
-/** Word-level tokenizer (Keras Tokenizer(num_words, oov_token) semantics), wasm-backed. */
+/** Word-level tokenizer (Keras Tokenizer(num_words, oov_token) semantics), wasm-backed.
+ *  Create through a loaded module: `new nn.text.Tokenizer({numWords})`; the class exported by
+ *  the package is for `instanceof`. */
 export declare class Tokenizer implements Disposable {
   constructor(options: { numWords: number });
   static fromJSON(json: VocabularyJSON | string): Tokenizer;

@@ -100,7 +100,8 @@ export function makeText(api) {
     },
     // Keras pad_sequences: {values: Int32Array (row-major), shape: [sequences, maxlen]}.
     padSequences(sequences, options) {
-      const o = { ...PAD_DEFAULTS, ...requirePlainObject(options, 'padSequences') };
+      const o = { ...PAD_DEFAULTS };
+      for (const [k, v] of Object.entries(requirePlainObject(options, 'padSequences'))) if (v !== undefined) o[k] = v;
       const unknown = Object.keys(o).filter((k) => !(k in PAD_DEFAULTS));
       if (unknown.length) throw new Error(`padSequences: unknown option(s) ${unknown.join(', ')}; known: ${Object.keys(PAD_DEFAULTS).join(', ')}`);
       const { ids, offsets } = packSequences(sequences, 'padSequences');

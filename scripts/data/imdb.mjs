@@ -158,7 +158,7 @@ export async function prepareImdb({ dataDir }) {
     }
     meta.split[name] = encoded.stats;
     const s = encoded.stats;
-    progress('imdb', `${name}: ${s.count} reviews, ${(100 * s.positiveShare).toFixed(1)}% positive, ` +
+    progress('imdb', `${name}: ${s.count} reviews, ${((100 * s.positives) / s.count).toFixed(1)}% positive, ` +
       `${s.tokens} tokens (mean ${s.length.mean}, median ${s.length.median} per review), ` +
       `${(100 * s.oovShare).toFixed(2)}% OOV`);
   }

@@ -6,6 +6,7 @@ import { loadImdbMeta, loadImdbSplit, loadImdbVocabulary } from '../../demos/sha
 import { numWords, readReviews, splitReviews } from '../../scripts/data/imdb.mjs';
 import { readFile } from 'node:fs/promises';
 import { loadNN } from './helpers.js';
+import { startServer } from '../../scripts/serve.mjs';
 
 const base = new URL('../../data/imdb/', import.meta.url);
 const meta = await loadImdbMeta(base);
@@ -69,6 +70,13 @@ test('ids are in [1, numWords) and every review has tokens', () => {
   }
 });
 
+test('the vocabulary shows the standardisation: no "br" from <br /> tags, contractions kept', () => {
+  assert.ok(!vocabulary.words.includes('br'));
+  assert.deepEqual(vocabulary.words.slice(0, 3), ['the', 'and', 'a']);
+  for (const word of ["don't", "it's", "film's"]) assert.ok(vocabulary.words.includes(word), word);
+  assert.ok(!vocabulary.words.some((w) => w.startsWith("'") || w.endsWith("'") || /[A-Z]/.test(w)));
+});
+
 test('the vocabulary comes from the train half only, and the files are its tokenisation', () => {
   const trainTexts = Array.from(source.train, (i) => reviews[i].t);
   const refit = new nn.text.Tokenizer({ numWords }).fitOnTexts(trainTexts);
@@ -99,4 +107,19 @@ test('padding the loaded ids gives a [count, maxlen] matrix', () => {
   const first = testSet.ids[0];
   const tail = Array.from(first.subarray(Math.max(0, first.length - 200)));
   assert.deepEqual(Array.from(padded.values.subarray(200 - tail.length, 200)), tail);
+});
+
+test('a page loads the same data over http (fetch) as Node does from disk', async () => {
+  const server = await startServer({ port: 0 });
+  try {
+    const url = new URL('data/imdb/', server.url);
+    const fetched = await loadImdbSplit(url, 'test');
+    assert.equal(fetched.count, testSet.count);
+    assert.deepEqual(fetched.labels, testSet.labels);
+    assert.deepEqual(fetched.ids[123], testSet.ids[123]);
+    assert.deepEqual(await loadImdbVocabulary(url), vocabulary);
+    await assert.rejects(loadImdbSplit(new URL('data/no-such-set/', server.url), 'test'), /answered 404; run npm run prepare-data/);
+  } finally {
+    await server.close();
+  }
 });
