@@ -101,6 +101,7 @@ for (const example of EXAMPLES) {
 
 // --- training in the page ----------------------------------------------------------------------
 for (const [key, { label }] of Object.entries(ARCHITECTURES)) $('architecture').append(new Option(label, key));
+$('architecture').append(new Option('Fine-tune the shipped model', 'shipped'));
 
 function setButtons() {
   $('train').disabled = state.training || !state.ready;
@@ -115,13 +116,14 @@ async function build() {
   status('Loading reviews and building the model…');
   lossChart.clear();
   accChart.clear();
-  const { summary, params } = await training.call('build', {
+  const { summary, params, maxlen } = await training.call('build', {
     architecture: $('architecture').value, reviews: numberOf('reviews'), maxlen: numberOf('maxlen'),
   });
+  $('maxlen').value = maxlen;
   state.hasModel = true;
   state.epochsDone = 0;
   $('summary').textContent = summary;
-  status(`Built ${ARCHITECTURES[$('architecture').value].label}: ${params.toLocaleString()} parameters`);
+  status(`Built ${$('architecture').selectedOptions[0].textContent}: ${params.toLocaleString()} parameters`);
 }
 
 training.on('batch', ({ batch, batchesPerEpoch, loss, accuracy, samplesPerSecond }) => {

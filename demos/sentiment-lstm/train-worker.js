@@ -42,15 +42,22 @@ async function prepare({ reviews, maxlen }) {
 }
 
 serveWorker({
+  // architecture 'shipped' fine-tunes the shipped model (it reads its own length of review).
   async build({ architecture, reviews, maxlen }) {
-    if (!ARCHITECTURES[architecture]) throw new Error(`unknown architecture '${architecture}'`);
+    if (architecture !== 'shipped' && !ARCHITECTURES[architecture]) throw new Error(`unknown architecture '${architecture}'`);
+    nn ??= await engine;
+    model?.dispose();
+    model = null;
+    if (architecture === 'shipped') {
+      model = await nn.loadModel(new URL('./model/model.json', import.meta.url).href);
+      maxlen = model.inputs[0].shape[1];
+    }
     await prepare({ reviews, maxlen });
     nn.setSeed(7);
-    model?.dispose();
-    model = ARCHITECTURES[architecture].build(nn, { maxlen, vocabSize: data.vocabularySize });
+    model ??= ARCHITECTURES[architecture].build(nn, { maxlen, vocabSize: data.vocabularySize });
     settings = { architecture, reviews, maxlen };
     epochsDone = 0;
-    return { summary: model.summary(72, undefined, null), params: model.countParams() };
+    return { summary: model.summary(72, undefined, null), params: model.countParams(), maxlen };
   },
 
   async train({ epochs, batchSize, learningRate }, control) {
