@@ -66,11 +66,14 @@ serveWorker({
     const variants = [ids];
     for (let i = first; i < words.length; i++) variants.push([...ids.slice(0, i), ...ids.slice(i + 1)]);
     const scores = scoreSequences(entry(model), variants);
+    // Log-odds keep the differences visible when the score is near 0 or 1.
+    const logit = (p) => Math.log(Math.max(p, 1e-7) / Math.max(1 - p, 1e-7));
     return {
       score: scores[0],
-      words: words.map((word, i) => ({
-        word, oov: oov[i], contribution: i >= first ? scores[0] - scores[1 + i - first] : 0,
-      })),
+      words: words.map((word, i) => {
+        const without = i >= first ? scores[1 + i - first] : scores[0];
+        return { word, oov: oov[i], change: scores[0] - without, contribution: logit(scores[0]) - logit(without) };
+      }),
     };
   },
 

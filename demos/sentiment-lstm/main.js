@@ -39,14 +39,15 @@ function showScore(score) {
 function showWords(words) {
   const container = $('words');
   container.replaceChildren();
-  const scale = Math.max(0.05, ...words.map((w) => Math.abs(w.contribution)));
-  for (const { word, oov, contribution } of words) {
+  const scale = Math.max(0.5, ...words.map((w) => Math.abs(w.contribution)));
+  for (const { word, oov, change, contribution } of words) {
     const span = document.createElement('span');
     span.textContent = word;
     const strength = Math.min(1, Math.abs(contribution) / scale);
     const color = contribution >= 0 ? '46, 125, 50' : '198, 40, 40';
     span.style.background = `rgba(${color}, ${(0.6 * strength).toFixed(3)})`;
-    span.title = oov ? 'not in the vocabulary' : `${contribution >= 0 ? '+' : ''}${(contribution * 100).toFixed(1)} points`;
+    span.title = oov ? 'not in the vocabulary'
+      : `${contribution >= 0 ? '+' : ''}${contribution.toFixed(2)} log-odds (${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)} points)`;
     if (oov) span.className = 'oov';
     container.append(span, ' ');
   }
