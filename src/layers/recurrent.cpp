@@ -129,30 +129,57 @@ std::vector<Param> RecurrentLayer::params() {
   return p;
 }
 
+RecurrentLayer::StepRange RecurrentLayer::active_steps(const LayerCall& call, int batch, int steps) const {
+  const Tensor* mask = first_input_mask(call);
+  if (!mask) return {0, steps};
+  check(mask->rank() == 2 && mask->dim(0) == batch && mask->dim(1) == steps, context(),
+        ": expected a mask of shape [", batch, ", ", steps, "], got ", shape_str(mask->shape()));
+  auto any_kept = [&](int s) {
+    const int t = go_backwards_ ? steps - 1 - s : s;
+    for (int b = 0; b < batch; ++b)
+      if ((*mask)[static_cast<std::size_t>(b) * steps + t] != 0.0f) return true;
+    return false;
+  };
+  int begin = 0, end = steps;
+  while (begin < steps && !any_kept(begin)) ++begin;
+  while (end > begin && !any_kept(end - 1)) --end;
+  if (begin == end) return {0, 1};  // all padding: one masked step keeps the zero state
+  return {begin, end};
+}
+
 void RecurrentLayer::forward(LayerCall& call) {
   check_inputs(call);
   const Tensor& x = *call.inputs[0];
   const int batch = x.dim(0), steps = x.dim(1), width = gates_ * units_;
-  const std::size_t rows = static_cast<std::size_t>(steps) * batch;
   call.saved.resize(kCellBuffers + cell_buffer_count());
+  // Steps where every sample is padding leave the state as it is, so the cells only run over
+  // [begin, end) in processing order: the state is zero before it and constant after it.
+  const StepRange range = active_steps(call, batch, steps);
+  const int active = range.end - range.begin;
+  Tensor& saved_range = call.saved[kStepRange];
+  saved_range.resize({2});
+  saved_range[0] = static_cast<float>(range.begin);
+  saved_range[1] = static_cast<float>(range.end);
+  const std::size_t rows = static_cast<std::size_t>(active) * batch;
 
   Tensor& inputs = call.saved[kInputs];
-  inputs.resize({steps * batch, features_});
-  for (int s = 0; s < steps; ++s) {
+  inputs.resize({active * batch, features_});
+  for (int r = 0; r < active; ++r) {
+    const int s = range.begin + r;
     const int t = go_backwards_ ? steps - 1 - s : s;
     for (int b = 0; b < batch; ++b)
       std::copy_n(x.data() + (static_cast<std::size_t>(b) * steps + t) * features_, features_,
-                  inputs.data() + (static_cast<std::size_t>(s) * batch + b) * features_);
+                  inputs.data() + (static_cast<std::size_t>(r) * batch + b) * features_);
   }
-  prepare_step_mask(call, batch, steps);
+  prepare_step_mask(call, batch, steps, range);
   Tensor& dropout_mask = call.saved[kInputDropout];
   if (call.training && dropout_ > 0.0f) {
     check(call.rng != nullptr, context(), ": training needs call.rng for the dropout mask");
     dropout_mask.resize({batch, features_});
     const float keep_scale = 1.0f / (1.0f - dropout_);
     for (float& keep : dropout_mask.span()) keep = call.rng->uniform() >= dropout_ ? keep_scale : 0.0f;
-    for (int s = 0; s < steps; ++s) {
-      float* step = inputs.data() + static_cast<std::size_t>(s) * batch * features_;
+    for (int r = 0; r < active; ++r) {
+      float* step = inputs.data() + static_cast<std::size_t>(r) * batch * features_;
       kernels::mul(step, dropout_mask.data(), step, dropout_mask.size());
     }
   } else {
@@ -164,33 +191,35 @@ void RecurrentLayer::forward(LayerCall& call) {
     recurrent_mask.resize({batch, units_});
     const float keep_scale = 1.0f / (1.0f - recurrent_dropout_);
     for (float& keep : recurrent_mask.span()) keep = call.rng->uniform() >= recurrent_dropout_ ? keep_scale : 0.0f;
-    call.saved[kDroppedHidden].resize({steps * batch, units_});
+    call.saved[kDroppedHidden].resize({active * batch, units_});
     std::fill_n(call.saved[kDroppedHidden].data(), static_cast<std::size_t>(batch) * units_, 0.0f);  // h_0 = 0
   } else {
     recurrent_mask = Tensor();
   }
   Tensor& projection = call.saved[kProjection];
-  projection.resize({steps * batch, width});
+  projection.resize({active * batch, width});
   kernels::gemm(false, false, static_cast<int>(rows), width, features_, 1.0f, inputs.data(),
                 features_, kernel_.data(), width, 0.0f, projection.data(), width);
   // Row 0 of a GRU's [2, 3u] bias is its input bias, so the first `width` values serve all cells.
   if (use_bias_) kernels::add_bias_rows(projection.data(), bias_.data(), projection.data(), rows, width);
   Tensor& hidden = call.saved[kHidden];
-  hidden.resize({(steps + 1) * batch, units_});
+  hidden.resize({(active + 1) * batch, units_});
   std::fill_n(hidden.data(), static_cast<std::size_t>(batch) * units_, 0.0f);
 
-  run_steps(call, batch, steps);
+  run_steps(call, batch, active);
 
   const std::size_t state_size = static_cast<std::size_t>(batch) * units_;
-  const float* last = hidden.data() + static_cast<std::size_t>(steps) * state_size;
+  const float* last = hidden.data() + static_cast<std::size_t>(active) * state_size;
   call.outputs.resize(1 + (return_state_ ? state_count() : 0));
   Tensor& y = call.outputs[0];
   if (return_sequences_) {
     y.resize({batch, steps, units_});
-    for (int s = 0; s < steps; ++s)
+    for (int s = 0; s < steps; ++s) {
+      const int block = std::clamp(s - range.begin + 1, 0, active);  // h before, in, after the range
       for (int b = 0; b < batch; ++b)
-        std::copy_n(hidden.data() + (static_cast<std::size_t>(s + 1) * batch + b) * units_, units_,
+        std::copy_n(hidden.data() + (static_cast<std::size_t>(block) * batch + b) * units_, units_,
                     y.data() + (static_cast<std::size_t>(b) * steps + s) * units_);
+    }
   } else {
     y.resize({batch, units_});
     std::copy_n(last, state_size, y.data());
@@ -198,7 +227,7 @@ void RecurrentLayer::forward(LayerCall& call) {
   if (return_state_) {
     call.outputs[1].resize({batch, units_});
     std::copy_n(last, state_size, call.outputs[1].data());
-    write_extra_states(call, batch, steps);
+    write_extra_states(call, batch, active);
   }
 }
 
@@ -208,28 +237,34 @@ void RecurrentLayer::backward(LayerCall& call) {
         ": backward() called before forward()");
   const Tensor& x = *call.inputs[0];
   const int batch = x.dim(0), steps = x.dim(1), width = gates_ * units_;
-  const std::size_t rows = static_cast<std::size_t>(steps) * batch;
+  const StepRange range{static_cast<int>(call.saved[kStepRange][0]), static_cast<int>(call.saved[kStepRange][1])};
+  const int active = range.end - range.begin;
+  const std::size_t rows = static_cast<std::size_t>(active) * batch;
   const std::size_t state_size = static_cast<std::size_t>(batch) * units_;
 
   Tensor& hidden_grad = call.saved[kHiddenGrad];
-  hidden_grad.resize({steps * batch, units_});
+  hidden_grad.resize({active * batch, units_});
   hidden_grad.fill(0.0f);
-  float* last_grad = hidden_grad.data() + static_cast<std::size_t>(steps - 1) * state_size;
+  float* last_grad = hidden_grad.data() + static_cast<std::size_t>(active - 1) * state_size;
   const Tensor& dy = *call.grad_outputs[0];
   if (return_sequences_) {
-    for (int s = 0; s < steps; ++s)
-      for (int b = 0; b < batch; ++b)
-        std::copy_n(dy.data() + (static_cast<std::size_t>(b) * steps + s) * units_, units_,
-                    hidden_grad.data() + (static_cast<std::size_t>(s) * batch + b) * units_);
+    // Outputs before the range are the constant zero state; those after it are the last state.
+    for (int s = range.begin; s < steps; ++s) {
+      const int r = std::min(s - range.begin, active - 1);
+      for (int b = 0; b < batch; ++b) {
+        float* row = hidden_grad.data() + (static_cast<std::size_t>(r) * batch + b) * units_;
+        kernels::add(row, dy.data() + (static_cast<std::size_t>(b) * steps + s) * units_, row, units_);
+      }
+    }
   } else {
     std::copy_n(dy.data(), state_size, last_grad);
   }
   if (return_state_) kernels::add(last_grad, call.grad_outputs[1]->data(), last_grad, state_size);
   Tensor& projection_grad = call.saved[kProjectionGrad];
-  projection_grad.resize({steps * batch, width});
+  projection_grad.resize({active * batch, width});
   if (!call.saved[kStepMask].empty()) call.saved[kHeldGrad].resize({2, batch * units_});
 
-  backprop_steps(call, batch, steps);
+  backprop_steps(call, batch, active);
 
   const Tensor& inputs = call.saved[kInputs];
   kernels::gemm(true, false, features_, width, static_cast<int>(rows), 1.0f, inputs.data(), features_,
@@ -238,40 +273,42 @@ void RecurrentLayer::backward(LayerCall& call) {
   call.grad_inputs.resize(1);
   if (!call.need_input_grads) return;
   Tensor& input_grad = call.saved[kInputGrad];
-  input_grad.resize({steps * batch, features_});
+  input_grad.resize({active * batch, features_});
   kernels::gemm(false, true, static_cast<int>(rows), features_, width, 1.0f, projection_grad.data(),
                 width, kernel_.data(), width, 0.0f, input_grad.data(), features_);
   if (!call.saved[kInputDropout].empty()) {
     const Tensor& dropout_mask = call.saved[kInputDropout];
-    for (int s = 0; s < steps; ++s) {
-      float* step = input_grad.data() + static_cast<std::size_t>(s) * batch * features_;
+    for (int r = 0; r < active; ++r) {
+      float* step = input_grad.data() + static_cast<std::size_t>(r) * batch * features_;
       kernels::mul(step, dropout_mask.data(), step, dropout_mask.size());
     }
   }
   Tensor& dx = call.grad_inputs[0];
   dx.resize(x.shape());
-  for (int s = 0; s < steps; ++s) {
+  dx.fill(0.0f);  // padding outside the range gets no gradient
+  for (int r = 0; r < active; ++r) {
+    const int s = range.begin + r;
     const int t = go_backwards_ ? steps - 1 - s : s;
     for (int b = 0; b < batch; ++b)
-      std::copy_n(input_grad.data() + (static_cast<std::size_t>(s) * batch + b) * features_, features_,
+      std::copy_n(input_grad.data() + (static_cast<std::size_t>(r) * batch + b) * features_, features_,
                   dx.data() + (static_cast<std::size_t>(b) * steps + t) * features_);
   }
 }
 
-void RecurrentLayer::prepare_step_mask(LayerCall& call, int batch, int steps) const {
+void RecurrentLayer::prepare_step_mask(LayerCall& call, int batch, int steps, StepRange range) const {
   Tensor& step_mask = call.saved[kStepMask];
   const Tensor* mask = first_input_mask(call);
   if (!mask) {
     step_mask = Tensor();
     return;
   }
-  check(mask->rank() == 2 && mask->dim(0) == batch && mask->dim(1) == steps, context(),
-        ": expected a mask of shape [", batch, ", ", steps, "], got ", shape_str(mask->shape()));
-  step_mask.resize({steps, batch});
-  for (int s = 0; s < steps; ++s) {
+  const int active = range.end - range.begin;
+  step_mask.resize({active, batch});
+  for (int r = 0; r < active; ++r) {
+    const int s = range.begin + r;
     const int t = go_backwards_ ? steps - 1 - s : s;
     for (int b = 0; b < batch; ++b)
-      step_mask[static_cast<std::size_t>(s) * batch + b] = (*mask)[static_cast<std::size_t>(b) * steps + t];
+      step_mask[static_cast<std::size_t>(r) * batch + b] = (*mask)[static_cast<std::size_t>(b) * steps + t];
   }
 }
 

@@ -13,7 +13,10 @@
 // Backward is backpropagation through time inside the layer: the cell turns the output
 // gradients into gradients of the input projections (dZ); dW, db and dx are then one gemm each.
 // Masks (Keras): a step whose mask is 0 leaves the state unchanged (h_s = h_{s-1}, and c for an
-// LSTM), so padding contributes nothing; with return_sequences the mask passes on. In BPTT the
+// LSTM), so padding contributes nothing; with return_sequences the mask passes on. Leading and
+// trailing steps where the whole batch is padding are not computed at all: the cells see only the
+// steps in between (in the cell buffers, "steps" means those), which makes a short text in a long
+// padded input cost what its own length costs. In BPTT the
 // gradient of a masked step goes straight to the step before and the cell computes nothing for it.
 // dropout: one Bernoulli keep mask per sequence and input feature (Keras), applied at every step;
 // recurrent_dropout: one per sequence and unit, applied to h_{s-1} where it enters the recurrent
@@ -99,7 +102,8 @@ class RecurrentLayer : public Layer {
   static constexpr std::size_t kInputDropout = 8;    // [batch, features] keep * 1/(1-rate), or empty
   static constexpr std::size_t kRecurrentDropout = 9;  // [batch, units] keep * 1/(1-rate), or empty
   static constexpr std::size_t kDroppedHidden = 10;    // [steps * batch, units]: h_s * mask, s < T
-  static constexpr std::size_t kCellBuffers = 11;
+  static constexpr std::size_t kStepRange = 11;        // [2]: the StepRange the cells ran over
+  static constexpr std::size_t kCellBuffers = 12;
 
   // Recurrent dropout helpers for the cells. recurrent_input: what step s multiplies by the
   // recurrent kernel (h_{s-1}, dropped in training); recurrent_inputs: all of them, rows as
@@ -111,8 +115,13 @@ class RecurrentLayer : public Layer {
 
   // Masking helpers for the cells. step_mask: the [batch] keep flags of processing step s, or
   // null when the call has no mask.
-  // Fills kStepMask from the input mask in processing order, or empties it.
-  void prepare_step_mask(LayerCall& call, int batch, int steps) const;
+  // Processing steps [begin, end) outside which every sample is masked (all steps without a mask).
+  struct StepRange {
+    int begin, end;
+  };
+  StepRange active_steps(const LayerCall& call, int batch, int steps) const;
+  // Fills kStepMask from the input mask for the steps of `range`, in processing order, or empties it.
+  void prepare_step_mask(LayerCall& call, int batch, int steps, StepRange range) const;
   static const float* step_mask(const LayerCall& call, int s, int batch);
   // Forward: rows whose step is masked keep the previous state.
   static void keep_masked_state(const float* mask, int batch, int units, const float* previous, float* state);

@@ -78,12 +78,20 @@ Tensor mixed_mask() {
                                                  1, 1, 1, 1, 1, 1});
 }
 
+// Steps 0, 1 and 5 are padding in every sample, so the layers skip them for the whole batch.
+Tensor batch_padded_mask() {
+  return Tensor::from({4, 6}, std::vector<float>{0, 0, 1, 1, 1, 0,  //
+                                                 0, 0, 0, 1, 1, 0,  //
+                                                 0, 0, 1, 0, 1, 0,  //
+                                                 0, 0, 0, 0, 1, 0});
+}
+
 }  // namespace
 
 TEST_CASE("Masked recurrent layers equal running on the sequence without the masked steps", "[layers]") {
   Rng rng(21);
   const Tensor x = random_tensor({4, 6, 3}, rng);
-  const Tensor mask = mixed_mask();
+  for (const Tensor& mask : {mixed_mask(), batch_padded_mask()})
   for (const RnnKind& kind : rnn_kinds()) {
     for (bool go_backwards : {false, true}) {
       INFO(kind.class_name << " " << kind.extra.dump() << ", go_backwards " << go_backwards);
@@ -105,26 +113,33 @@ TEST_CASE("Masked recurrent layers equal running on the sequence without the mas
 TEST_CASE("A masked step repeats the previous output in return_sequences", "[layers]") {
   Rng rng(22);
   const Tensor x = random_tensor({4, 6, 3}, rng);
-  const Tensor mask = mixed_mask();
-  auto layer = LayerRegistry::create("LSTM", {{"name", "seq_mask"}, {"units", 2}, {"return_sequences", true}});
-  build_for(*layer, {x});
-  const Tensor y = run_forward(*layer, {x}, false, 7, &mask)[0];
-  for (int b = 0; b < 4; ++b)
-    for (int t = 0; t < 6; ++t) {
-      if (mask[b * 6 + t] != 0.0f) continue;
-      for (int j = 0; j < 2; ++j) {
-        const float previous = t == 0 ? 0.0f : y[(b * 6 + t - 1) * 2 + j];
-        CHECK(y[(b * 6 + t) * 2 + j] == previous);
-      }
+  for (const Tensor& mask : {mixed_mask(), batch_padded_mask()}) {
+    for (bool go_backwards : {false, true}) {
+      auto layer = LayerRegistry::create(
+          "LSTM", {{"name", "seq_mask"}, {"units", 2}, {"return_sequences", true}, {"go_backwards", go_backwards}});
+      build_for(*layer, {x});
+      const Tensor y = run_forward(*layer, {x}, false, 7, &mask)[0];
+      // Outputs are in processing order; step s reads time step t.
+      for (int b = 0; b < 4; ++b)
+        for (int s = 0; s < 6; ++s) {
+          const int t = go_backwards ? 5 - s : s;
+          if (mask[b * 6 + t] != 0.0f) continue;
+          for (int j = 0; j < 2; ++j) {
+            const float previous = s == 0 ? 0.0f : y[(b * 6 + s - 1) * 2 + j];
+            CHECK(y[(b * 6 + s) * 2 + j] == previous);
+          }
+        }
     }
+  }
 }
 
 TEST_CASE("Masked recurrent gradients match central differences", "[layers][gradcheck]") {
   Rng rng(23);
   const Tensor x = random_tensor({4, 6, 3}, rng);
   const Tensor mask = mixed_mask();
+  const Tensor padded = batch_padded_mask();
   GradCheckOptions options;
-  options.mask = &mask;
+  for (const Tensor* m : {&mask, &padded})
   for (const RnnKind& kind : rnn_kinds())
     for (bool return_sequences : {false, true})
       for (bool go_backwards : {false, true}) {
@@ -134,8 +149,10 @@ TEST_CASE("Masked recurrent gradients match central differences", "[layers][grad
                                            rnn_config(kind, "masked_grad", 3, return_sequences, go_backwards));
         build_for(*layer, {x});
         randomize_weights(*layer, rng);
+        options.mask = m;
         check_gradients(*layer, {x}, options);
       }
+  options.mask = &padded;
   auto with_state = LayerRegistry::create("LSTM", {{"name", "masked_state"}, {"units", 3}, {"return_state", true}});
   build_for(*with_state, {x});
   randomize_weights(*with_state, rng);
