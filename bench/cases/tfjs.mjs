@@ -64,7 +64,10 @@ function buildLayers(tf, tfl, name) {
       L.dense({ units: m.classes, activation: 'softmax' }),
     ];
   }
-  const lstm = L.lstm({ units: m.units });
+  // TF.js builds its default Orthogonal recurrent initializer from a QR decomposition made of
+  // many small ops: 5-25 s per model on the cpu backend before anything is timed. The
+  // initializer changes no timed cost, so use Glorot here to keep the run short.
+  const lstm = L.lstm({ units: m.units, recurrentInitializer: 'glorotUniform' });
   return [
     L.embedding({ inputDim: m.vocabulary, outputDim: m.embeddingSize, inputLength: m.inputShape[0] }),
     m.bidirectional ? L.bidirectional({ layer: lstm, mergeMode: 'concat' }) : lstm,
