@@ -55,7 +55,7 @@ function pickNames(list, known, flag) {
 function runChild(library, caseName, quick) {
   const { script, args } = LIBRARIES[library];
   const childArgs = [path.join(benchDir, 'cases', script), caseName, ...args, ...(quick ? ['--quick'] : [])];
-  const timeoutMs = (quick ? 90 : 240) * 1000;
+  const timeoutMs = (quick ? 90 : 300) * 1000;
   const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, childArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -159,7 +159,7 @@ async function main() {
   process.stderr.write(`bench: ${jobs.length} runs (${options.quick ? 'quick' : 'full'}), load average ${machine.loadAverage.join(' ')}\n`);
   const runs = [];
   for (const [index, [caseName, library]] of jobs.entries()) {
-    const skip = options.quick && CASES[caseName].quickSkip?.[library];
+    const skip = CASES[caseName].skip?.[library];
     if (skip) {
       runs.push({ library, case: caseName, status: 'skipped', reason: skip, seconds: 0 });
       process.stderr.write(`[${String(index + 1).padStart(2)}/${jobs.length}] ${caseName.padEnd(14)} ${library.padEnd(15)} ... ${skip}\n`);
