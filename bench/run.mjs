@@ -16,7 +16,9 @@ const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const LIBRARIES = {
   simdnn: { script: 'simdnn.mjs', args: [] },
   'tfjs-wasm': { script: 'tfjs.mjs', args: ['--backend=wasm'] },
+  'tfjs-wasm+patch': { script: 'tfjs.mjs', args: ['--backend=wasm', '--patch'] },
   'tfjs-cpu': { script: 'tfjs.mjs', args: ['--backend=cpu'] },
+  convnetjs: { script: 'convnetjs.mjs', args: [] },
 };
 const BASELINE = 'simdnn';
 
@@ -53,7 +55,7 @@ function pickNames(list, known, flag) {
 function runChild(library, caseName, quick) {
   const { script, args } = LIBRARIES[library];
   const childArgs = [path.join(benchDir, 'cases', script), caseName, ...args, ...(quick ? ['--quick'] : [])];
-  const timeoutMs = (quick ? 60 : 180) * 1000;
+  const timeoutMs = (quick ? 90 : 300) * 1000;
   const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, childArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -91,9 +93,13 @@ function formatValue(value) {
   return value.toFixed(3);
 }
 
-function cellFor(run, key) {
-  if (!run) return 'not run';
-  if (run.status === 'unavailable') return `n/a (${run.reason})`;
+// Reasons a library did not run go to numbered notes under the table, so cells stay narrow.
+function cellFor(run, key, notes) {
+  if (!run) return '-';
+  if (['unavailable', 'unsupported', 'skipped'].includes(run.status)) {
+    if (!notes.includes(run.reason)) notes.push(run.reason);
+    return `n/a [${notes.indexOf(run.reason) + 1}]`;
+  }
   if (run.status !== 'ok') return 'error';
   const m = run.metrics.find((x) => x.key === key);
   return m ? formatValue(m.value) : 'missing';
@@ -104,7 +110,7 @@ function speedup(better, simdnnValue, peerValue) {
   return better === 'higher' ? simdnnValue / peerValue : peerValue / simdnnValue;
 }
 
-function buildRows(runs, options) {
+function buildRows(runs, options, notes) {
   const rows = [];
   for (const caseName of options.cases) {
     for (const key of CASES[caseName].metrics) {
@@ -114,7 +120,7 @@ function buildRows(runs, options) {
         ?.metrics.find((m) => m.key === key)?.value ?? null;
       for (const library of options.libraries) {
         row.values[library] = valueOf(library);
-        row.cells[library] = cellFor(runs.find((r) => r.case === caseName && r.library === library), key);
+        row.cells[library] = cellFor(runs.find((r) => r.case === caseName && r.library === library), key, notes);
       }
       for (const peer of options.libraries.filter((l) => l !== BASELINE)) {
         const [mine, theirs] = [row.values[BASELINE], row.values[peer]];
@@ -129,9 +135,9 @@ function buildRows(runs, options) {
 function renderTable(rows, options) {
   const peers = options.libraries.filter((l) => l !== BASELINE);
   const showRatios = options.libraries.includes(BASELINE);
-  const header = ['case', 'unit', ...options.libraries, ...(showRatios ? peers.map((p) => `simdnn vs ${p}`) : [])];
+  const header = ['case', 'unit', ...options.libraries, ...(showRatios ? peers.map((p) => `vs ${p}`) : [])];
   const body = rows.map((row) => [row.label, row.unit, ...options.libraries.map((l) => row.cells[l]),
-    ...(showRatios ? peers.map((p) => (row.ratios[p] ? `${row.ratios[p].toFixed(2)}x` : 'n/a')) : [])]);
+    ...(showRatios ? peers.map((p) => (row.ratios[p] ? `${row.ratios[p].toFixed(2)}x` : '-')) : [])]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
   const line = (cells) => `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   return [line(header), `|${widths.map((w, i) => (i < 2 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
@@ -147,25 +153,35 @@ function machineInfo() {
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const machine = machineInfo();
-  const jobs = options.cases.flatMap((c) => options.libraries.map((l) => [c, l]));
+  // A case runs on the libraries it lists (cases/common.mjs); the others show '-'.
+  const jobs = options.cases.flatMap((c) => options.libraries.filter((l) => CASES[c].libraries.includes(l)).map((l) => [c, l]));
   const started = performance.now();
   process.stderr.write(`bench: ${jobs.length} runs (${options.quick ? 'quick' : 'full'}), load average ${machine.loadAverage.join(' ')}\n`);
   const runs = [];
   for (const [index, [caseName, library]] of jobs.entries()) {
-    process.stderr.write(`[${String(index + 1).padStart(2)}/${jobs.length}] ${caseName.padEnd(12)} ${library.padEnd(10)} ... `);
+    const skip = CASES[caseName].skip?.[library];
+    if (skip) {
+      runs.push({ library, case: caseName, status: 'skipped', reason: skip, seconds: 0 });
+      process.stderr.write(`[${String(index + 1).padStart(2)}/${jobs.length}] ${caseName.padEnd(14)} ${library.padEnd(15)} ... ${skip}\n`);
+      continue;
+    }
+    process.stderr.write(`[${String(index + 1).padStart(2)}/${jobs.length}] ${caseName.padEnd(14)} ${library.padEnd(15)} ... `);
     const run = await runChild(library, caseName, options.quick);
     runs.push(run);
     const summary = run.status === 'ok'
       ? run.metrics.map((m) => `${formatValue(m.value)} ${m.unit}`).join(', ')
-      : run.status === 'unavailable' ? `n/a (${run.reason})` : 'ERROR';
+      : run.status === 'error' ? 'ERROR' : `n/a (${run.reason})`;
     process.stderr.write(`${summary} (${run.seconds.toFixed(1)} s)\n`);
     if (run.status === 'error') process.stderr.write(`${run.reason.replace(/^/gm, '    ')}\n`);
   }
   const totalSeconds = (performance.now() - started) / 1000;
-  const rows = buildRows(runs, options);
-  console.log(`\nsimdnn vs TensorFlow.js (${options.quick ? 'quick' : 'full'} run, ${totalSeconds.toFixed(0)} s; ` +
+  const notes = [];
+  const rows = buildRows(runs, options, notes);
+  console.log(`\nsimdnn vs TensorFlow.js and ConvNetJS (${options.quick ? 'quick' : 'full'} run, ${totalSeconds.toFixed(0)} s; ` +
     `${machine.cpu}, ${machine.cores} cores, node ${machine.node})\n`);
   console.log(renderTable(rows, options));
+  if (notes.length) console.log(`\n${notes.map((n, i) => `[${i + 1}] ${n}`).join('\n')}`);
+  console.log('- = not run: tfjs-wasm+patch only where tfjs-wasm lacks a kernel; convnetjs only for LeNet-5.');
   if (options.libraries.includes(BASELINE) && options.libraries.length > 1) {
     console.log('\nratio = how many times faster simdnn is than the peer (> 1: simdnn faster; ' +
       'for ms/call it is peer time / simdnn time). Medians of repeated timed calls after warm-up.');

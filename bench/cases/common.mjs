@@ -5,27 +5,45 @@
 // prints to stdout is ignored by the orchestrator.
 export const RESULT_MARKER = '@@simdnn-bench ';
 
-export const MLP = {
-  inputSize: 784,
-  hiddenUnits: [128, 64],
-  classes: 10,
-  batchSize: 64,
-  learningRate: 1e-3,
+// The models every library builds identically. Training uses one epoch per timed call (see
+// measureCase); `batchSize` is the training batch and the larger predict batch.
+export const MODELS = {
+  // Dense 784->128 relu->64 relu->10 softmax.
+  mlp: { data: 'mnist', inputShape: [784], hiddenUnits: [128, 64], classes: 10, batchSize: 64,
+    learningRate: 1e-3, loss: 'categoricalCrossentropy' },
+  // LeNet-5: Conv 6@5x5 same relu, MaxPool 2, Conv 16@5x5 valid relu, MaxPool 2, Flatten,
+  // Dense 120 relu, 84 relu, 10 softmax.
+  lenet: { data: 'mnist', inputShape: [28, 28, 1], classes: 10, batchSize: 64, learningRate: 1e-3,
+    loss: 'categoricalCrossentropy' },
+  // Sentiment-style: Embedding(10000, 64) -> LSTM(64) -> Dense(1, sigmoid) over 100 tokens.
+  lstm: { data: 'tokens', inputShape: [100], vocabulary: 10000, embeddingSize: 64, units: 64, classes: 1,
+    batchSize: 32, learningRate: 1e-3, loss: 'binaryCrossentropy', bidirectional: false },
+  // The same with Bidirectional(LSTM(64)), outputs concatenated (the Keras default).
+  bilstm: { data: 'tokens', inputShape: [100], vocabulary: 10000, embeddingSize: 64, units: 64, classes: 1,
+    batchSize: 32, learningRate: 1e-3, loss: 'binaryCrossentropy', bidirectional: true },
 };
 
-// Budgets keep a full run under ~3 minutes on 2 cores even with the slow tfjs-cpu backend:
-// each timing loop stops at `reps` samples or after `seconds`, whichever comes first (but never
-// with fewer than MIN_TIMED_SAMPLES). Warm-up likewise stops at `calls` or `seconds`.
+// Budgets keep a full run under ~15 minutes and a quick one under ~3 on 2 cores even with the
+// slow tfjs-cpu backend: each timing loop stops at `reps` samples or after `seconds`, whichever
+// comes first (but never with fewer than MIN_TIMED_SAMPLES). Warm-up likewise stops at `calls`
+// or `seconds`.
 const MIN_TIMED_SAMPLES = 3;
 const MIN_WARMUP_CALLS = 2;
 
 const PROFILES = {
   full: {
     gemm: { warmup: { calls: 10, seconds: 1.5 }, timed: { reps: 50, seconds: 3 } },
-    // Training: one timed sample = one epoch over trainSamples. Warm-up is one epoch over the
-    // first warmupSamples (16 batches = 16 calls: plenty for V8 to tier up, and it keeps the
-    // slow tfjs-cpu backend inside the time budget).
-    train: { trainSamples: 4096, warmupSamples: 1024, timed: { reps: 5, seconds: 15, minReps: 2 } },
+    // Training: one timed sample = one epoch over trainSamples. Warm-up is warmupSamples worth
+    // of single-batch epochs (for the MLP 16 calls: plenty for V8 to tier up), cut short after
+    // epochSeconds. A library so slow that one epoch would exceed epochSeconds (estimated from
+    // the warm-up) times fewer whole batches per epoch instead, down to one batch and a single
+    // timed epoch; the JSON records samplesPerEpoch and every sample.
+    train: {
+      sizes: { mlp: [4096, 1024], lenet: [1024, 256], lstm: [256, 64], bilstm: [256, 64] },
+      epochSeconds: 8,
+      slowBatchSeconds: 30,
+      timed: { reps: 5, seconds: 15, minReps: 2 },
+    },
     predict: {
       warmup: { calls: 30, seconds: 1 },
       batch: { reps: 100, seconds: 2 },
@@ -34,7 +52,12 @@ const PROFILES = {
   },
   quick: {
     gemm: { warmup: { calls: 5, seconds: 0.5 }, timed: { reps: 10, seconds: 0.6 } },
-    train: { trainSamples: 512, warmupSamples: 512, timed: { reps: 2, seconds: 1, minReps: 2 } },
+    train: {
+      sizes: { mlp: [512, 512], lenet: [128, 64], lstm: [32, 32], bilstm: [32, 32] },
+      epochSeconds: 1,
+      slowBatchSeconds: 30,
+      timed: { reps: 2, seconds: 1, minReps: 2 },
+    },
     predict: {
       warmup: { calls: 10, seconds: 0.3 },
       batch: { reps: 20, seconds: 0.4 },
@@ -51,13 +74,40 @@ export const METRICS = {
   'mlp-train': { label: 'MLP fit, batch 64', unit: 'samples/s', better: 'higher' },
   'mlp-predict-64': { label: 'MLP predict, batch 64', unit: 'ms/call', better: 'lower' },
   'mlp-predict-1': { label: 'MLP predict, batch 1', unit: 'ms/call', better: 'lower' },
+  'lenet-train': { label: 'LeNet-5 fit, batch 64', unit: 'samples/s', better: 'higher' },
+  'lenet-predict-64': { label: 'LeNet-5 predict, batch 64', unit: 'ms/call', better: 'lower' },
+  'lenet-predict-1': { label: 'LeNet-5 predict, batch 1', unit: 'ms/call', better: 'lower' },
+  'lstm-train': { label: 'LSTM(64) fit, batch 32', unit: 'samples/s', better: 'higher' },
+  'lstm-predict-1': { label: 'LSTM(64) predict, 1 sequence', unit: 'ms/call', better: 'lower' },
+  'bilstm-train': { label: 'BiLSTM(64) fit, batch 32', unit: 'samples/s', better: 'higher' },
+  'bilstm-predict-1': { label: 'BiLSTM(64) predict, 1 sequence', unit: 'ms/call', better: 'lower' },
 };
 
+// Which libraries a case runs on (run.mjs): the patched TF.js WASM column only differs from the
+// shipped one where a kernel is missing (training convolutions and embeddings), and ConvNetJS
+// is only compared on the model it can build (it has neither embeddings nor recurrent layers,
+// which its worker reports as unsupported).
+// tfjs-cpu did not finish one LSTM training batch of 32 within 300 s: its UnsortedSegmentSum (the
+// embedding gradient) makes five full-size tensor ops for each of the 10,000 vocabulary rows.
+// Every run skips it and says so; `node bench/cases/tfjs.mjs lstm-train --backend=cpu` still
+// measures it by hand (expect many minutes).
+const TOO_SLOW = 'not timed: one batch > 300 s (UnsortedSegmentSum loops over 10,000 rows)';
+const CORE = ['simdnn', 'tfjs-wasm', 'tfjs-cpu'];
+const WITH_PATCH = ['simdnn', 'tfjs-wasm', 'tfjs-wasm+patch', 'tfjs-cpu'];
 export const CASES = {
-  'gemm-256': { kind: 'gemm', n: 256, metrics: ['gemm-256'] },
-  'gemm-512': { kind: 'gemm', n: 512, metrics: ['gemm-512'] },
-  'mlp-train': { kind: 'train', metrics: ['mlp-train'] },
-  'mlp-predict': { kind: 'predict', metrics: ['mlp-predict-64', 'mlp-predict-1'] },
+  'gemm-256': { kind: 'gemm', n: 256, metrics: ['gemm-256'], libraries: CORE },
+  'gemm-512': { kind: 'gemm', n: 512, metrics: ['gemm-512'], libraries: CORE },
+  'mlp-train': { kind: 'train', model: 'mlp', metrics: ['mlp-train'], libraries: CORE },
+  'mlp-predict': { kind: 'predict', model: 'mlp', rows: [64, 1], metrics: ['mlp-predict-64', 'mlp-predict-1'], libraries: CORE },
+  'lenet-train': { kind: 'train', model: 'lenet', metrics: ['lenet-train'], libraries: [...WITH_PATCH, 'convnetjs'] },
+  'lenet-predict': { kind: 'predict', model: 'lenet', rows: [64, 1], metrics: ['lenet-predict-64', 'lenet-predict-1'],
+    libraries: [...CORE, 'convnetjs'] },
+  'lstm-train': { kind: 'train', model: 'lstm', metrics: ['lstm-train'], libraries: [...WITH_PATCH, 'convnetjs'],
+    skip: { 'tfjs-cpu': TOO_SLOW } },
+  'lstm-predict': { kind: 'predict', model: 'lstm', rows: [1], metrics: ['lstm-predict-1'], libraries: CORE },
+  'bilstm-train': { kind: 'train', model: 'bilstm', metrics: ['bilstm-train'], libraries: WITH_PATCH,
+    skip: { 'tfjs-cpu': TOO_SLOW } },
+  'bilstm-predict': { kind: 'predict', model: 'bilstm', rows: [1], metrics: ['bilstm-predict-1'], libraries: CORE },
 };
 
 export function parseWorkerArgs(argv) {
@@ -118,16 +168,30 @@ export function seededRandom(seed) {
   };
 }
 
-// MNIST-shaped synthetic data: uniform [0,1) "pixels" and random one-hot labels. Dense-layer
-// training speed does not depend on the data values, so real MNIST would measure the same thing
-// while adding a data dependency to the benchmark.
-export function syntheticMnist(samples, seed = 1) {
+// Synthetic data, identical for every library (seeded). MNIST-shaped: uniform [0,1) "pixels"
+// and random one-hot labels; tokens: uniform ids in [0, vocabulary) and random 0/1 labels. The
+// speed of these layers does not depend on the values, and synthetic data keeps the benchmark
+// free of data files. `x` is flat (row-major, samples first); each library reshapes it to
+// model.inputShape.
+export function syntheticData(model, samples, seed = 1) {
   const random = seededRandom(seed);
-  const x = new Float32Array(samples * MLP.inputSize);
-  for (let i = 0; i < x.length; ++i) x[i] = random();
-  const y = new Float32Array(samples * MLP.classes);
-  for (let s = 0; s < samples; ++s) y[s * MLP.classes + Math.floor(random() * MLP.classes)] = 1;
-  return { x, y, samples };
+  const width = model.inputShape.reduce((p, d) => p * d, 1);
+  const x = new Float32Array(samples * width);
+  if (model.data === 'tokens') {
+    for (let i = 0; i < x.length; ++i) x[i] = Math.floor(random() * model.vocabulary);
+  } else {
+    for (let i = 0; i < x.length; ++i) x[i] = random();
+  }
+  const y = new Float32Array(samples * model.classes);
+  for (let s = 0; s < samples; ++s) {
+    if (model.classes === 1) y[s] = random() < 0.5 ? 0 : 1;
+    else y[s * model.classes + Math.floor(random() * model.classes)] = 1;
+  }
+  return { x, y, samples, width };
+}
+
+export function syntheticMnist(samples, seed = 1) {
+  return syntheticData(MODELS.mlp, samples, seed);
 }
 
 // GEMM inputs, shared with wasm/api_bench.cpp (which fills A and B by the same formulas) so the
@@ -166,23 +230,17 @@ export function gemmMetric(n, samplesMs) {
   return metric(`gemm-${n}`, median(samplesMs.map((ms) => flops / (ms * 1e6))), samplesMs);
 }
 
-export function trainMetric(samples, epochMs) {
-  return metric('mlp-train', median(epochMs.map((ms) => samples / (ms / 1000))), epochMs);
-}
-
-export function predictMetrics(batchMs, singleMs) {
-  return [metric('mlp-predict-64', median(batchMs), batchMs), metric('mlp-predict-1', median(singleMs), singleMs)];
-}
-
 export function report(result) {
   process.stdout.write(`${RESULT_MARKER}${JSON.stringify(result)}\n`);
 }
 
 // Runs the case described by `options` against one library. The library adapter provides:
 //   prepareGemm(n) -> { run(), entry(row, col), release() }   (run() = exactly one GEMM)
-//   buildMlp(data) -> { fitEpoch(rows), predict(rows), dispose() }  (compiled, seeded)
-//     fitEpoch(rows): one epoch over the first `rows` samples, rows in {data.samples, data.warmupSamples}
-//     predict(rows): one predict call on the first `rows` samples, rows in {64, 1}
+//   buildModel(name, data) -> { fitEpoch(rows), predict(rows), dispose() }  (compiled, seeded)
+//     name: a key of MODELS; data: syntheticData(MODELS[name], ...)
+//     fitEpoch(rows): one shuffled epoch over the first `rows` samples (a multiple of the batch)
+//     predict(rows): one predict call on the first `rows` samples, output read back
+// An adapter that cannot build or train a model throws Unsupported(reason).
 export async function measureCase(options, library) {
   const { spec, profile } = options;
   if (spec.kind === 'gemm') {
@@ -198,28 +256,67 @@ export async function measureCase(options, library) {
       gemm.release();
     }
   }
-  const samples = spec.kind === 'train' ? profile.trainSamples : MLP.batchSize;
-  const data = syntheticMnist(samples);
-  data.warmupSamples = spec.kind === 'train' ? profile.warmupSamples : samples;
-  const mlp = await library.buildMlp(data);
-  try {
-    if (spec.kind === 'train') {
-      await mlp.fitEpoch(data.warmupSamples);
-      const epochMs = await timeCalls(() => mlp.fitEpoch(samples),
-        { calls: 0, minCalls: 0, seconds: 0 }, profile.timed);
-      return { metrics: [trainMetric(samples, epochMs)] };
+  const model = MODELS[spec.model];
+  if (spec.kind === 'train') {
+    const [trainSamples, warmupSamples] = profile.sizes[spec.model];
+    const data = syntheticData(model, trainSamples);
+    const built = await library.buildModel(spec.model, data);
+    try {
+      // Warm-up: one batch per call (V8 tiers wasm up between calls), stopping early for a
+      // library whose batches are slow.
+      const t0 = performance.now();
+      let warmed = 0;
+      do {
+        await built.fitEpoch(model.batchSize);
+        warmed += model.batchSize;
+      } while (warmed < warmupSamples && performance.now() - t0 < profile.epochSeconds * 1000);
+      const perSampleMs = (performance.now() - t0) / warmed;
+      // A first batch slower than slowBatchSeconds (tfjs-cpu on the LSTMs: ~100 s) is its own
+      // measurement: one-time setup is well under 1 % of it, and a second batch would blow the
+      // run's time budget.
+      if (warmed === model.batchSize && perSampleMs * warmed > profile.slowBatchSeconds * 1000) {
+        const ms = perSampleMs * warmed;
+        const m = metric(`${spec.model}-train`, model.batchSize / (ms / 1000), [ms]);
+        return { metrics: [{ ...m, samplesPerEpoch: model.batchSize, firstBatchOnly: true }] };
+      }
+      // Whole batches only, at least one, so every library sees the same batch shapes. When even
+      // one batch is over the epoch budget, a single timed epoch has to do.
+      const fitting = Math.floor(profile.epochSeconds * 1000 / perSampleMs / model.batchSize) * model.batchSize;
+      const rows = Math.max(model.batchSize, Math.min(trainSamples, fitting));
+      const timed = fitting < model.batchSize ? { ...profile.timed, minReps: 1 } : profile.timed;
+      const epochMs = await timeCalls(() => built.fitEpoch(rows), { calls: 0, minCalls: 0, seconds: 0 }, timed);
+      const m = metric(`${spec.model}-train`, median(epochMs.map((ms) => rows / (ms / 1000))), epochMs);
+      return { metrics: [{ ...m, samplesPerEpoch: rows }] };
+    } finally {
+      built.dispose();
     }
-    const batchMs = await timeCalls(() => mlp.predict(MLP.batchSize), profile.warmup, profile.batch);
-    const singleMs = await timeCalls(() => mlp.predict(1), profile.warmup, profile.single);
-    return { metrics: predictMetrics(batchMs, singleMs) };
+  }
+  const data = syntheticData(model, Math.max(...spec.rows));
+  const built = await library.buildModel(spec.model, data);
+  try {
+    const metrics = [];
+    for (const rows of spec.rows) {
+      const ms = await timeCalls(() => built.predict(rows), profile.warmup, rows === 1 ? profile.single : profile.batch);
+      metrics.push(metric(`${spec.model}-predict-${rows}`, median(ms), ms));
+    }
+    return { metrics };
   } finally {
-    mlp.dispose();
+    built.dispose();
   }
 }
 
 // A library whose package or build is absent is reported as "n/a (<reason>)", not treated as
 // a failure. `reason` is short (it goes into a table cell); `detail` says what to do.
 export class Unavailable extends Error {
+  constructor(reason, detail = reason) {
+    super(`${reason}: ${detail}`);
+    this.reason = reason;
+  }
+}
+
+// A library that is installed but cannot run a case (a missing kernel or layer) is reported as
+// "n/a (<reason>)": it is a finding of the benchmark, not a failure of it.
+export class Unsupported extends Error {
   constructor(reason, detail = reason) {
     super(`${reason}: ${detail}`);
     this.reason = reason;
@@ -240,11 +337,11 @@ export async function runWorker(library, argv, body) {
     const outcome = await body(options);
     report({ library, case: options.caseName, status: 'ok', ...outcome });
   } catch (error) {
-    const reason = unavailableReason(error);
+    const reason = error instanceof Unsupported ? error.reason : unavailableReason(error);
     report({
       library,
       case: options?.caseName ?? null,
-      status: reason ? 'unavailable' : 'error',
+      status: error instanceof Unsupported ? 'unsupported' : reason ? 'unavailable' : 'error',
       reason: reason ?? String(error?.stack ?? error),
       detail: reason ? String(error?.message ?? error).split('\n')[0] : undefined,
     });

@@ -3,7 +3,7 @@
 // the GEMM case calls the raw kernel through the bench bindings (wasm/api_bench.cpp).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { MLP, Unavailable, measureCase, runWorker } from './common.mjs';
+import { MODELS, Unavailable, measureCase, runWorker } from './common.mjs';
 
 const distWasm = new URL('../../dist/simdnn.wasm', import.meta.url);
 
@@ -39,36 +39,70 @@ async function gemmLibrary() {
   };
 }
 
+function buildLayers(nn, name) {
+  const m = MODELS[name];
+  const L = nn.layers;
+  if (name === 'mlp') {
+    const [hidden1, hidden2] = m.hiddenUnits;
+    return [
+      L.dense({ units: hidden1, activation: 'relu', inputShape: m.inputShape }),
+      L.dense({ units: hidden2, activation: 'relu' }),
+      L.dense({ units: m.classes, activation: 'softmax' }),
+    ];
+  }
+  if (name === 'lenet') {
+    return [
+      L.conv2d({ filters: 6, kernelSize: 5, padding: 'same', activation: 'relu', inputShape: m.inputShape }),
+      L.maxPooling2d({ poolSize: 2 }),
+      L.conv2d({ filters: 16, kernelSize: 5, padding: 'valid', activation: 'relu' }),
+      L.maxPooling2d({ poolSize: 2 }),
+      L.flatten(),
+      L.dense({ units: 120, activation: 'relu' }),
+      L.dense({ units: 84, activation: 'relu' }),
+      L.dense({ units: m.classes, activation: 'softmax' }),
+    ];
+  }
+  // Bidirectional takes its inner layer as a Keras-style {className, config} spec (a plain
+  // object), not as a Layer handle.
+  const lstm = { className: 'LSTM', config: { units: m.units } };
+  return [
+    L.embedding({ inputDim: m.vocabulary, outputDim: m.embeddingSize, inputShape: m.inputShape }),
+    m.bidirectional ? L.bidirectional({ layer: lstm, mergeMode: 'concat' }) : L.lstm(lstm.config),
+    L.dense({ units: m.classes, activation: 'sigmoid' }),
+  ];
+}
+
 async function modelLibrary() {
   const { load } = await import('../../web/index.js');
   const nn = await load();
   return {
     info: { version: nn.version },
-    buildMlp(data) {
+    buildModel(name, data) {
+      const m = MODELS[name];
       nn.setSeed(1);
-      const [hidden1, hidden2] = MLP.hiddenUnits;
-      const model = nn.sequential({ layers: [
-        nn.layers.dense({ units: hidden1, activation: 'relu', inputShape: [MLP.inputSize] }),
-        nn.layers.dense({ units: hidden2, activation: 'relu' }),
-        nn.layers.dense({ units: MLP.classes, activation: 'softmax' }),
-      ] });
-      model.compile({ optimizer: nn.optimizers.adam(MLP.learningRate), loss: 'categoricalCrossentropy' });
-      const firstRows = (rows, values, width) => nn.tensor(values.subarray(0, rows * width), [rows, width]);
-      const trainSets = new Map([data.samples, data.warmupSamples].map((rows) =>
-        [rows, [firstRows(rows, data.x, MLP.inputSize), firstRows(rows, data.y, MLP.classes)]]));
-      const predictInputs = new Map([MLP.batchSize, 1].map((rows) => [rows, firstRows(rows, data.x, MLP.inputSize)]));
+      const model = nn.sequential({ layers: buildLayers(nn, name) });
+      model.compile({ optimizer: nn.optimizers.adam(m.learningRate), loss: m.loss });
+      const cache = new Map();
+      // Tensors over the first `rows` samples, made once per size.
+      const firstRows = (rows) => {
+        if (!cache.has(rows)) {
+          cache.set(rows, [nn.tensor(data.x.subarray(0, rows * data.width), [rows, ...m.inputShape]),
+            nn.tensor(data.y.subarray(0, rows * m.classes), [rows, m.classes])]);
+        }
+        return cache.get(rows);
+      };
       return {
         async fitEpoch(rows) {
-          const [x, y] = trainSets.get(rows);
-          await model.fit(x, y, { epochs: 1, batchSize: MLP.batchSize, shuffle: true, verbose: 0 });
+          const [x, y] = firstRows(rows);
+          await model.fit(x, y, { epochs: 1, batchSize: m.batchSize, shuffle: true, verbose: 0 });
         },
         predict(rows) {
-          const out = model.predict(predictInputs.get(rows), { batchSize: MLP.batchSize });
+          const out = model.predict(firstRows(rows)[0], { batchSize: m.batchSize });
           out.dataSync();
           out.dispose();
         },
         dispose() {
-          for (const tensor of [...[...trainSets.values()].flat(), ...predictInputs.values()]) tensor.dispose();
+          for (const tensor of [...cache.values()].flat()) tensor.dispose();
           model.dispose();
         },
       };

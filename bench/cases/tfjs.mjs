@@ -1,30 +1,84 @@
-// Bench worker for TensorFlow.js: `node bench/cases/tfjs.mjs <case> --backend=wasm|cpu [--quick]`.
-// Prints one result line (see common.mjs). The wasm backend runs its SIMD build on one thread,
-// so it is compared like for like with simdnn's single-threaded build.
-import { MLP, Unavailable, fillGemmInputs, measureCase, runWorker } from './common.mjs';
+// Bench worker for TensorFlow.js: `node bench/cases/tfjs.mjs <case> --backend=wasm|cpu [--patch]
+// [--quick]`. Prints one result line (see common.mjs). The wasm backend runs its SIMD build on one
+// thread, so it is compared like for like with simdnn's single-threaded build. With --patch the
+// wasm backend first gets our own plain kernels for the gradients it ships without
+// (tfjs-wasm-patch.mjs); without it, a missing kernel is reported as unsupported.
+import { MODELS, Unsupported, fillGemmInputs, measureCase, runWorker } from './common.mjs';
+import { registerMissingWasmKernels } from './tfjs-wasm-patch.mjs';
 
 const backend = process.argv.find((a) => a.startsWith('--backend='))?.slice('--backend='.length);
+const patch = process.argv.includes('--patch');
 
 async function loadTfjs() {
   const tf = await import('@tensorflow/tfjs-core');
   const info = { tfjsVersion: tf.version_core, backend };
+  // tfjs-layers' Orthogonal initializer (the LSTM's recurrent default) calls chained tensor
+  // methods (x.flatten().stridedSlice(...).sign()) that only the umbrella @tensorflow/tfjs package
+  // installs; forward them to the ops.
+  const chained = { flatten: (t) => tf.reshape(t, [t.size]) };
+  for (const op of ['stridedSlice', 'sign', 'transpose', 'reshape']) chained[op] = (t, ...args) => tf[op](t, ...args);
+  for (const [name, fn] of Object.entries(chained)) {
+    if (!tf.Tensor.prototype[name]) tf.Tensor.prototype[name] = function chainedOp(...args) { return fn(this, ...args); };
+  }
   if (backend === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     wasm.setThreadsCount(1);  // must precede setBackend('wasm')
     info.threads = 1;
   } else if (backend === 'cpu') {
+    if (patch) throw new Error('tfjs worker: --patch only applies to --backend=wasm');
     await import('@tensorflow/tfjs-backend-cpu');
   } else {
     throw new Error(`tfjs worker: --backend must be wasm or cpu, got ${backend}`);
   }
-  if (!(await tf.setBackend(backend))) throw new Unavailable('backend failed', `tf.setBackend('${backend}') returned false`);
+  if (!(await tf.setBackend(backend))) throw new Error(`tf.setBackend('${backend}') returned false`);
   await tf.ready();
   if (backend === 'wasm') {
     info.simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
     info.multithreadSupport = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
     if (!info.simd) throw new Error('tfjs-backend-wasm did not pick its SIMD build; the comparison would be unfair');
+    if (patch) info.patchedKernels = registerMissingWasmKernels(tf);
   }
   return { tf, info };
+}
+
+function buildLayers(tf, tfl, name) {
+  const m = MODELS[name];
+  const L = tfl.layers;
+  if (name === 'mlp') {
+    const [hidden1, hidden2] = m.hiddenUnits;
+    return [
+      L.dense({ units: hidden1, activation: 'relu', inputShape: m.inputShape }),
+      L.dense({ units: hidden2, activation: 'relu' }),
+      L.dense({ units: m.classes, activation: 'softmax' }),
+    ];
+  }
+  if (name === 'lenet') {
+    return [
+      L.conv2d({ filters: 6, kernelSize: 5, padding: 'same', activation: 'relu', inputShape: m.inputShape }),
+      L.maxPooling2d({ poolSize: 2 }),
+      L.conv2d({ filters: 16, kernelSize: 5, padding: 'valid', activation: 'relu' }),
+      L.maxPooling2d({ poolSize: 2 }),
+      L.flatten(),
+      L.dense({ units: 120, activation: 'relu' }),
+      L.dense({ units: 84, activation: 'relu' }),
+      L.dense({ units: m.classes, activation: 'softmax' }),
+    ];
+  }
+  // TF.js builds its default Orthogonal recurrent initializer from a QR decomposition made of
+  // many small ops: 5-25 s per model on the cpu backend before anything is timed. The
+  // initializer changes no timed cost, so use Glorot here to keep the run short.
+  const lstm = L.lstm({ units: m.units, recurrentInitializer: 'glorotUniform' });
+  return [
+    L.embedding({ inputDim: m.vocabulary, outputDim: m.embeddingSize, inputLength: m.inputShape[0] }),
+    m.bidirectional ? L.bidirectional({ layer: lstm, mergeMode: 'concat' }) : lstm,
+    L.dense({ units: m.classes, activation: 'sigmoid' }),
+  ];
+}
+
+// TF.js names the kernel it lacks: "Kernel 'X' not registered for backend 'wasm'".
+function asUnsupported(error) {
+  const missing = /Kernel '(\w+)' not registered/.exec(String(error?.message ?? error));
+  return missing ? new Unsupported(`no ${missing[1]} kernel`, String(error.message)) : error;
 }
 
 function tfjsLibrary(tf, tfl) {
@@ -46,31 +100,35 @@ function tfjsLibrary(tf, tfl) {
       };
     },
 
-    buildMlp(data) {
-      const [hidden1, hidden2] = MLP.hiddenUnits;
-      const model = tfl.sequential({ layers: [
-        tfl.layers.dense({ units: hidden1, activation: 'relu', inputShape: [MLP.inputSize] }),
-        tfl.layers.dense({ units: hidden2, activation: 'relu' }),
-        tfl.layers.dense({ units: MLP.classes, activation: 'softmax' }),
-      ] });
-      model.compile({ optimizer: tf.train.adam(MLP.learningRate), loss: 'categoricalCrossentropy' });
-      const firstRows = (rows, values, width) => tf.tensor2d(values.subarray(0, rows * width), [rows, width]);
-      const trainSets = new Map([data.samples, data.warmupSamples].map((rows) =>
-        [rows, [firstRows(rows, data.x, MLP.inputSize), firstRows(rows, data.y, MLP.classes)]]));
-      const predictInputs = new Map([MLP.batchSize, 1].map((rows) => [rows, firstRows(rows, data.x, MLP.inputSize)]));
+    buildModel(name, data) {
+      const m = MODELS[name];
+      const model = tfl.sequential({ layers: buildLayers(tf, tfl, name) });
+      model.compile({ optimizer: tf.train.adam(m.learningRate), loss: m.loss });
+      const cache = new Map();
+      // Tensors over the first `rows` samples, made once per size.
+      const firstRows = (rows) => {
+        if (!cache.has(rows)) {
+          cache.set(rows, [tf.tensor(data.x.subarray(0, rows * data.width), [rows, ...m.inputShape]),
+            tf.tensor2d(data.y.subarray(0, rows * m.classes), [rows, m.classes])]);
+        }
+        return cache.get(rows);
+      };
       return {
         async fitEpoch(rows) {
-          const [x, y] = trainSets.get(rows);
-          await model.fit(x, y, { epochs: 1, batchSize: MLP.batchSize, shuffle: true, verbose: 0 });
+          const [x, y] = firstRows(rows);
+          try {
+            await model.fit(x, y, { epochs: 1, batchSize: m.batchSize, shuffle: true, verbose: 0 });
+          } catch (error) {
+            throw asUnsupported(error);
+          }
         },
         predict(rows) {
-          const out = model.predict(predictInputs.get(rows), { batchSize: MLP.batchSize });
+          const out = model.predict(firstRows(rows)[0], { batchSize: m.batchSize });
           out.dataSync();
           out.dispose();
         },
         dispose() {
-          tf.dispose([...trainSets.values()].flat());
-          tf.dispose([...predictInputs.values()]);
+          tf.dispose([...cache.values()].flat());
           model.dispose();
         },
       };
@@ -78,7 +136,8 @@ function tfjsLibrary(tf, tfl) {
   };
 }
 
-runWorker(`tfjs-${backend}`, process.argv.slice(2), async (options) => {
+const library = `tfjs-${backend}${patch ? '+patch' : ''}`;
+runWorker(library, process.argv.slice(2), async (options) => {
   const { tf, info } = await loadTfjs();
   const tfl = options.spec.kind === 'gemm' ? null : await import('@tensorflow/tfjs-layers');
   const outcome = await measureCase(options, tfjsLibrary(tf, tfl));
