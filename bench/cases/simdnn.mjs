@@ -62,12 +62,9 @@ function buildLayers(nn, name) {
       L.dense({ units: m.classes, activation: 'softmax' }),
     ];
   }
-  // Bidirectional takes its inner layer as a Keras-style {className, config} spec (a plain
-  // object), not as a Layer handle.
-  const lstm = { className: 'LSTM', config: { units: m.units } };
   return [
     L.embedding({ inputDim: m.vocabulary, outputDim: m.embeddingSize, inputShape: m.inputShape }),
-    m.bidirectional ? L.bidirectional({ layer: lstm, mergeMode: 'concat' }) : L.lstm(lstm.config),
+    m.bidirectional ? L.bidirectional({ layer: L.lstm({ units: m.units }), mergeMode: 'concat' }) : L.lstm({ units: m.units }),
     L.dense({ units: m.classes, activation: 'sigmoid' }),
   ];
 }
