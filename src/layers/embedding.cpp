@@ -62,13 +62,14 @@ std::vector<Shape> Embedding::do_build(const std::vector<Shape>& input_shapes, R
   embeddings_.resize({input_dim_, output_dim_});
   embeddings_initializer_.fill(embeddings_, rng);
   embeddings_grad_ = Tensor(embeddings_.shape());
+  used_rows_.reset(input_dim_);
   Shape out = input_shapes[0];
   out.push_back(output_dim_);
   return {out};
 }
 
 std::vector<Param> Embedding::params() {
-  return {{"embeddings", &embeddings_, &embeddings_grad_, true}};
+  return {{"embeddings", &embeddings_, &embeddings_grad_, true, &used_rows_}};
 }
 
 int Embedding::row_of(float value, std::size_t position) const {
@@ -102,8 +103,9 @@ void Embedding::backward(LayerCall& call) {
   const std::size_t width = static_cast<std::size_t>(output_dim_);
   // Scatter-add: only the rows that were looked up receive gradient.
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    float* row = embeddings_grad_.data() + static_cast<std::size_t>(row_of(ids[i], i)) * width;
-    kernels::axpy(1.0f, dy.data() + i * width, row, width);
+    const int id = row_of(ids[i], i);
+    used_rows_.touch(id);
+    kernels::axpy(1.0f, dy.data() + i * width, embeddings_grad_.data() + static_cast<std::size_t>(id) * width, width);
   }
   call.grad_inputs.resize(1);
   if (!call.need_input_grads) return;

@@ -3,6 +3,8 @@
 // weight layout (embeddings [input_dim, output_dim]). Ids arrive as a float tensor (every
 // tensor here is float32; integers up to 2^24 are exact) and are rounded to the nearest
 // integer; an id outside [0, input_dim) is an error naming the id and the range.
+// The gradient is row-sparse: backward scatter-adds into the rows used and lists them, so the
+// model clears and the optimizer updates only those rows (see RowSparseGrad).
 //
 // mask_zero: id 0 is padding. For [batch, time] ids the layer then emits a [batch, time] mask
 // (1 where the id is not 0) that downstream per-step layers carry and recurrent layers obey.
@@ -54,6 +56,7 @@ class Embedding : public Layer {
   bool mask_zero_;
   std::optional<int> input_length_;
   Tensor embeddings_, embeddings_grad_;
+  RowSparseGrad used_rows_;  // the rows backward wrote since the model last cleared them
 };
 
 }  // namespace simdnn

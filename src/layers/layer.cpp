@@ -1,5 +1,6 @@
 #include "layers/layer.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 
@@ -7,6 +8,15 @@
 #include "kernels/elementwise.hpp"
 
 namespace simdnn {
+
+void RowSparseGrad::clear(Tensor& grad) {
+  const std::size_t width = touched.empty() ? 0 : grad.size() / touched.size();
+  for (int row : rows) {
+    std::fill_n(grad.data() + static_cast<std::size_t>(row) * width, width, 0.0f);
+    touched[static_cast<std::size_t>(row)] = 0;
+  }
+  rows.clear();
+}
 
 Layer::Layer(std::string name) : name_(std::move(name)) {}
 Layer::~Layer() = default;

@@ -15,11 +15,31 @@
 
 namespace simdnn {
 
+// A gradient that is non-zero only in some rows of a [rows, width] parameter (an Embedding's
+// table: a batch uses a few hundred of its thousands of rows). The model zeroes only those rows
+// between steps and optimizers update only those rows.
+struct RowSparseGrad {
+  std::vector<int> rows;      // rows with gradient since the last clear, each once
+  std::vector<char> touched;  // per row of the parameter
+  void reset(int row_count) {
+    rows.clear();
+    touched.assign(static_cast<std::size_t>(row_count), 0);
+  }
+  void touch(int row) {
+    if (touched[static_cast<std::size_t>(row)]) return;
+    touched[static_cast<std::size_t>(row)] = 1;
+    rows.push_back(row);
+  }
+  // Zeroes the touched rows of grad ([rows, width]) and forgets them.
+  void clear(Tensor& grad);
+};
+
 struct Param {
   std::string name;  // Keras weight name: "kernel", "bias", "moving_mean", ...
   Tensor* value;
   Tensor* grad;      // null for non-trainable weights such as moving statistics
   bool trainable;    // false for statistics updated in forward rather than by an optimizer
+  RowSparseGrad* sparse = nullptr;  // set when only grad's listed rows can be non-zero
 };
 
 // Non-tensor state one call keeps between forward and backward (nested models use it).

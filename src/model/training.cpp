@@ -190,7 +190,8 @@ Logs Model::train_on_batch(const std::vector<Tensor>& x, const std::vector<Tenso
     return metric_results();
   }
   for (const Param& p : params())
-    if (p.grad) p.grad->fill(0.0f);
+    if (p.sparse) p.sparse->clear(*p.grad);
+    else if (p.grad) p.grad->fill(0.0f);
   call.grad_outputs.clear();
   for (const auto& g : loss_grads_) call.grad_outputs.push_back(&g);
   call.need_input_grads = false;

@@ -139,9 +139,45 @@ void Optimizer::step(const std::vector<Param>& params) {
       for (std::size_t i = 0; i < n; ++i) w[i] -= w[i] * decay;
     }
   }
-  for (std::size_t k = 0; k < updated_.size(); ++k)
-    update(k, *params[updated_[k]].value, *step_grads_[k], lr);
+  for (std::size_t k = 0; k < updated_.size(); ++k) {
+    const Param& p = params[updated_[k]];
+    if (p.sparse && !p.sparse->touched.empty())
+      update_rows(k, *p.value, *step_grads_[k], lr, p.sparse->rows);
+    else
+      update(k, *p.value, *step_grads_[k], lr);
+  }
   ++iterations_;
+}
+
+void Optimizer::update_rows(std::size_t index, Tensor& value, const Tensor& grad, float lr,
+                            const std::vector<int>& rows) {
+  if (rows.empty()) return;
+  const std::size_t width = value.size() / static_cast<std::size_t>(value.dim(0));
+  const int count = static_cast<int>(rows.size());
+  auto gather = [&](const Tensor& from, Tensor& to) {
+    to.resize({count, static_cast<int>(width)});
+    for (int r = 0; r < count; ++r)
+      std::copy_n(from.data() + static_cast<std::size_t>(rows[r]) * width, width, to.data() + r * width);
+  };
+  auto scatter = [&](const Tensor& from, Tensor& to) {
+    for (int r = 0; r < count; ++r)
+      std::copy_n(from.data() + r * width, width, to.data() + static_cast<std::size_t>(rows[r]) * width);
+  };
+  // The subclass' update runs unchanged on the gathered rows: its slots are swapped for the
+  // gathered rows of its slots for the call, then everything is scattered back.
+  sparse_slots_.resize(slots_per_param_);
+  gather(value, sparse_value_);
+  gather(grad, sparse_grad_);
+  for (std::size_t s = 0; s < slots_per_param_; ++s) {
+    gather(slot(index, s), sparse_slots_[s]);
+    std::swap(slot(index, s), sparse_slots_[s]);
+  }
+  update(index, sparse_value_, sparse_grad_, lr);
+  for (std::size_t s = 0; s < slots_per_param_; ++s) {
+    std::swap(slot(index, s), sparse_slots_[s]);
+    scatter(sparse_slots_[s], slot(index, s));
+  }
+  scatter(sparse_value_, value);
 }
 
 std::vector<Tensor*> Optimizer::state_tensors() {

@@ -62,6 +62,10 @@ class Optimizer {
   // Updates one parameter. index is its position among the updated params; lr the current
   // learning rate. Called after clipping and weight decay, before iterations() increments.
   virtual void update(std::size_t index, Tensor& value, const Tensor& grad, float lr) = 0;
+  // A row-sparse parameter (Param::sparse): update() on its listed rows only. Exact for plain
+  // SGD; for optimizers with state it is the "lazy" rule (TF LazyAdam, PyTorch SparseAdam):
+  // rows a step does not use keep their moments and weights as they were.
+  void update_rows(std::size_t index, Tensor& value, const Tensor& grad, float lr, const std::vector<int>& rows);
 
   // Names of the per-parameter state tensors, grouped as Keras creates them (see
   // state_tensors()). Slots are numbered in the order they appear, flattened.
@@ -97,6 +101,8 @@ class Optimizer {
   std::vector<Tensor> slots_;          // [updated param][slot]
   std::vector<Tensor> clipped_;        // one per updated param when clipping is on
   std::vector<const Tensor*> step_grads_;  // per updated param, reused every step
+  Tensor sparse_value_, sparse_grad_;      // update_rows' gathered rows, reused
+  std::vector<Tensor> sparse_slots_;
 };
 
 // Accepts "sgd"/"SGD", "rmsprop"/"RMSprop", "adam"/"Adam", "adamw"/"AdamW",
