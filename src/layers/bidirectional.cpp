@@ -291,10 +291,7 @@ void Bidirectional::compute_output_masks(LayerCall& call) const {
   const Tensor* mask = first_input_mask(call);
   if (!mask || !forward_->return_sequences()) return;
   const std::size_t sequence_outputs = merge_ == Merge::none ? 2 : 1;
-  for (std::size_t k = 0; k < sequence_outputs; ++k) {
-    call.output_masks[k].resize(mask->shape());
-    call.output_masks[k].copy_from(*mask);
-  }
+  for (std::size_t k = 0; k < sequence_outputs; ++k) call.output_masks[k] = *mask;
 }
 
 SIMDNN_REGISTER_LAYER(Bidirectional)

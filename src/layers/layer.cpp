@@ -90,17 +90,13 @@ const Tensor* first_input_mask(const LayerCall& call) {
 }
 
 void Layer::compute_output_masks(LayerCall& call) const {
-  call.output_masks.resize(call.outputs.size());
+  call.output_masks.assign(call.outputs.size(), Tensor());
   const Tensor* mask = propagates_mask() ? first_input_mask(call) : nullptr;
+  if (!mask) return;
   for (std::size_t k = 0; k < call.outputs.size(); ++k) {
-    Tensor& out = call.output_masks[k];
     const Tensor& y = call.outputs[k];
-    if (mask && y.rank() >= 3 && y.dim(0) == mask->dim(0) && y.dim(1) == mask->dim(1)) {
-      out.resize(mask->shape());
-      out.copy_from(*mask);
-    } else {
-      out = Tensor();
-    }
+    // Masks are read-only downstream, so outputs share the input's mask instead of copying it.
+    if (y.rank() >= 3 && y.dim(0) == mask->dim(0) && y.dim(1) == mask->dim(1)) call.output_masks[k] = *mask;
   }
 }
 

@@ -58,7 +58,7 @@ struct LayerCall {
   // Written by forward. Layers resize() these, so buffers are reused across batches.
   std::vector<Tensor> outputs;
   // Written by compute_output_masks after forward: per output, a [batch, time] mask or an empty
-  // tensor for none.
+  // tensor for none. Masks are never written through, so a layer passing one on shares it.
   std::vector<Tensor> output_masks;
   std::vector<Tensor> saved;            // whatever forward keeps for backward
   std::unique_ptr<LayerState> state;    // per-call non-tensor state

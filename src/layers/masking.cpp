@@ -74,9 +74,7 @@ void Masking::backward(LayerCall& call) {
 }
 
 void Masking::compute_output_masks(LayerCall& call) const {
-  call.output_masks.resize(1);
-  call.output_masks[0].resize(call.saved[0].shape());
-  call.output_masks[0].copy_from(call.saved[0]);
+  call.output_masks.assign(1, call.saved[0]);  // forward's keep flags; shared, not copied
 }
 
 SIMDNN_REGISTER_LAYER(Masking)

@@ -368,10 +368,7 @@ void RecurrentLayer::drop_recurrent_grad(const LayerCall& call, int batch, int u
 void RecurrentLayer::compute_output_masks(LayerCall& call) const {
   call.output_masks.assign(call.outputs.size(), Tensor());
   const Tensor* mask = first_input_mask(call);
-  if (mask && return_sequences_) {
-    call.output_masks[0].resize(mask->shape());
-    call.output_masks[0].copy_from(*mask);
-  }
+  if (mask && return_sequences_) call.output_masks[0] = *mask;
 }
 
 }  // namespace simdnn
