@@ -9,7 +9,7 @@ import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { load } from '../web/index.js';
 import { ARCHITECTURES } from '../demos/sentiment-lstm/architectures.js';
-import { loadImdbSplit, loadImdbVocabulary } from '../demos/shared/imdb-data.js';
+import { loadImdbSplit, loadImdbVocabulary, paddedTensors } from '../demos/shared/imdb-data.js';
 import { progressBar } from './progress-bar.mjs';
 
 const root = new URL('..', import.meta.url);
@@ -32,17 +32,11 @@ const settings = {
 const out = new URL(option('out', 'demos/sentiment-lstm/model/'), root);
 const dataDir = new URL('data/imdb/', root);
 
-// Keras pad_sequences defaults (pre padding, pre truncating): the end of a review is kept.
-function asTensors(nn, split) {
-  const { values, shape } = nn.text.padSequences(split.ids, { maxlen: settings.maxlen });
-  return { x: nn.tensor(Float32Array.from(values), shape), y: nn.tensor(Float32Array.from(split.labels), [split.count, 1]), count: split.count };
-}
-
 const nn = await load();
 nn.setSeed(2024);
 const vocabulary = await loadImdbVocabulary(dataDir);
-const train = asTensors(nn, await loadImdbSplit(dataDir, 'train'));
-const test = asTensors(nn, await loadImdbSplit(dataDir, 'test'));
+const train = paddedTensors(nn, await loadImdbSplit(dataDir, 'train'), settings);
+const test = paddedTensors(nn, await loadImdbSplit(dataDir, 'test'), settings);
 const model = ARCHITECTURES[settings.architecture].build(nn, { ...settings, vocabSize: vocabulary.num_words });
 model.summary();
 const optimizer = nn.optimizers.adam(settings.learningRate);

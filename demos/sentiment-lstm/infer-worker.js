@@ -27,13 +27,9 @@ function entry(name) {
 
 // Scores a batch of token-id sequences (each already cut to maxlen) with one predict call.
 function scoreSequences({ model, maxlen }, sequences) {
-  const batch = new Float32Array(sequences.length * maxlen);
-  sequences.forEach((ids, row) => {
-    // Keras' default: pad and truncate at the front, so the end of a review is always seen.
-    const kept = ids.slice(Math.max(0, ids.length - maxlen));
-    batch.set(kept, row * maxlen + (maxlen - kept.length));
-  });
-  const x = nn.tensor(batch, [sequences.length, maxlen]);
+  // Keras' defaults, as in training: pad and truncate at the front, so the end is always seen.
+  const { values, shape } = nn.text.padSequences(sequences, { maxlen });
+  const x = nn.tensor(Float32Array.from(values), shape);
   const y = model.predict(x, { batchSize: 64 });
   const scores = Array.from(y.dataSync());
   x.dispose();

@@ -4,7 +4,7 @@
 import { load } from '../../web/index.js';
 import { serveWorker } from '../../web/worker-serve.js';
 import { ARCHITECTURES } from './architectures.js';
-import { loadImdbMeta, loadImdbSplit } from '../shared/imdb-data.js';
+import { loadImdbMeta, loadImdbSplit, paddedTensors } from '../shared/imdb-data.js';
 
 const engine = load();
 let nn = null;
@@ -22,14 +22,6 @@ function disposeData() {
   data = null;
 }
 
-// The first `limit` reviews of a split as padded tensors (Keras defaults: pre padding and
-// truncating, so the end of each review is kept).
-function asTensors(split, limit, maxlen) {
-  const count = Math.min(limit, split.count);
-  const { values, shape } = nn.text.padSequences(split.ids.slice(0, count), { maxlen });
-  return { x: nn.tensor(Float32Array.from(values), shape), y: nn.tensor(Float32Array.from(split.labels.subarray(0, count)), [count, 1]) };
-}
-
 async function prepare({ reviews, maxlen }) {
   nn ??= await engine;
   if (data && data.reviews === reviews && data.maxlen === maxlen) return data;
@@ -37,7 +29,7 @@ async function prepare({ reviews, maxlen }) {
   const base = new URL('../../data/imdb/', import.meta.url);
   splits ??= await Promise.all([loadImdbSplit(base, 'train'), loadImdbSplit(base, 'test'), loadImdbMeta(base)]);
   data = { reviews, maxlen, vocabularySize: splits[2].numWords,
-    train: asTensors(splits[0], reviews, maxlen), test: asTensors(splits[1], TEST_REVIEWS, maxlen) };
+    train: paddedTensors(nn, splits[0], { maxlen, limit: reviews }), test: paddedTensors(nn, splits[1], { maxlen, limit: TEST_REVIEWS }) };
   return data;
 }
 

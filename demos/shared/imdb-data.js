@@ -41,3 +41,14 @@ export async function loadImdbSplit(base, split) {
   const perReview = Array.from(labels, (_, i) => ids.subarray(offsets[i], offsets[i + 1]));
   return { ids: perReview, labels, count: labels.length };
 }
+
+/**
+ * The first `limit` reviews of a split as model inputs: ids padded and truncated to `maxlen`
+ * with Keras' defaults (pre padding, pre truncating: the end of a review is kept) as x
+ * [count, maxlen], labels as y [count, 1]. Dispose both when done.
+ */
+export function paddedTensors(nn, split, { maxlen, limit = split.count }) {
+  const count = Math.min(limit, split.count);
+  const { values, shape } = nn.text.padSequences(split.ids.slice(0, count), { maxlen });
+  return { x: nn.tensor(Float32Array.from(values), shape), y: nn.tensor(Float32Array.from(split.labels.subarray(0, count)), [count, 1]), count };
+}

@@ -4,17 +4,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { load } from '../../web/index.js';
 import { ARCHITECTURES } from '../../demos/sentiment-lstm/architectures.js';
-import { loadImdbMeta, loadImdbSplit } from '../../demos/shared/imdb-data.js';
+import { loadImdbMeta, loadImdbSplit, paddedTensors } from '../../demos/shared/imdb-data.js';
 
 const nn = await load();
 const dataDir = new URL('../../data/imdb/', import.meta.url);
 const meta = await loadImdbMeta(dataDir);
 const splits = { train: await loadImdbSplit(dataDir, 'train'), test: await loadImdbSplit(dataDir, 'test') };
 
-function padded(split, maxlen) {
-  const { values, shape } = nn.text.padSequences(split.ids, { maxlen });
-  return { x: nn.tensor(Float32Array.from(values), shape), y: nn.tensor(Float32Array.from(split.labels), [split.count, 1]) };
-}
+const padded = (split, maxlen) => paddedTensors(nn, split, { maxlen });
 
 test('the shipped BiLSTM reaches >= 87% on the 24,791 IMDB test reviews', { timeout: 1200000 }, async () => {
   const model = await nn.loadModel(new URL('../../demos/sentiment-lstm/model/', import.meta.url).href);
