@@ -2,6 +2,7 @@
 // progress, metrics, a confusion matrix and test samples to the page.
 import { load } from '../../web/index.js';
 import { serveWorker } from '../../web/worker-serve.js';
+import { imageDataUrl, imageTensors, loadImageSplit } from '../shared/image-data.js';
 import { ARCHITECTURES } from './architectures.js';
 
 // Handlers are registered at once (messages that arrive before a worker listens are lost);
@@ -13,29 +14,12 @@ let model = null;
 let architecture = null;
 let epochsDone = 0;
 
-async function fetchBytes(path) {
-  const response = await fetch(new URL(path, import.meta.url));
-  if (!response.ok) throw new Error(`${path}: HTTP ${response.status} (run npm start to prepare the data)`);
-  return new Uint8Array(await response.arrayBuffer());
-}
-
-function toTensors(images, labels) {
-  const n = labels.length;
-  const x = new Float32Array(images.length);
-  for (let i = 0; i < images.length; i++) x[i] = images[i] / 255;
-  const y = new Float32Array(n * 10);
-  for (let i = 0; i < n; i++) y[i * 10 + labels[i]] = 1;
-  return { x: nn.tensor(x, [n, 28, 28, 1]), y: nn.tensor(y, [n, 10]), labels, images };
-}
-
 async function loadData() {
   nn ??= await engine;
   if (data) return data;
-  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all([
-    fetchBytes('../../data/mnist/train-images.u8'), fetchBytes('../../data/mnist/train-labels.u8'),
-    fetchBytes('../../data/mnist/test-images.u8'), fetchBytes('../../data/mnist/test-labels.u8'),
-  ]);
-  data = { train: toTensors(trainImages, trainLabels), test: toTensors(testImages, testLabels) };
+  const [train, test] = await Promise.all(['train', 'test'].map((split) => loadImageSplit(imageDataUrl('mnist'), split)));
+  const tensors = (split) => ({ ...imageTensors(nn, split, { oneHot: true }), labels: split.labels, images: split.images });
+  data = { train: tensors(train), test: tensors(test) };
   return data;
 }
 

@@ -110,7 +110,8 @@ export function drawImageGrid(canvas, images, side, columns, { captions = [], ma
   const { ctx, width } = setupCanvas(canvas);
   const cell = width / columns;
   const rows = Math.ceil(images.length / columns);
-  ctx.clearRect(0, 0, width, rows * (cell + 14));
+  const captionSpace = captions.length ? 14 : 0;
+  ctx.clearRect(0, 0, width, rows * (cell + captionSpace));
   const image = ctx.createImageData(side, side);
   const scratch = new OffscreenCanvas(side, side);
   const sctx = scratch.getContext('2d');
@@ -120,7 +121,7 @@ export function drawImageGrid(canvas, images, side, columns, { captions = [], ma
       image.data.set([v, v, v, 255], p * 4);
     }
     sctx.putImageData(image, 0, 0);
-    const x = (i % columns) * cell, y = Math.floor(i / columns) * (cell + 14);
+    const x = (i % columns) * cell, y = Math.floor(i / columns) * (cell + captionSpace);
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(scratch, x + 2, y + 2, cell - 4, cell - 4);
     if (marks[i]) {
@@ -134,4 +135,38 @@ export function drawImageGrid(canvas, images, side, columns, { captions = [], ma
       ctx.fillText(captions[i], x + 3, y + cell + 11);
     }
   });
+}
+
+// Ten well-separated colours for class-coloured plots.
+export const CLASS_COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+
+/**
+ * A scatter plot of 2-d points (flat [x0, y0, x1, y1, ...]) over `extent` [x0, x1, y0, y1]
+ * (y up), each point coloured by colors[i]. Returns toData(px, py): canvas CSS pixels -> plot
+ * coordinates, for hovering over the plane.
+ */
+export function drawScatter(canvas, points, colors, extent, { radius = 1.6, legend = null } = {}) {
+  const { ctx, width, height } = setupCanvas(canvas);
+  const [x0, x1, y0, y1] = extent;
+  ctx.clearRect(0, 0, width, height);
+  ctx.strokeStyle = '#ddd';
+  ctx.strokeRect(0.5, 0.5, width - 1, height - 1);
+  const px = (x) => ((x - x0) / (x1 - x0)) * width;
+  const py = (y) => height - ((y - y0) / (y1 - y0)) * height;
+  for (let i = 0; i * 2 < points.length; i++) {
+    ctx.fillStyle = colors[i];
+    ctx.beginPath();
+    ctx.arc(px(points[i * 2]), py(points[i * 2 + 1]), radius, 0, 2 * Math.PI);
+    ctx.fill();
+  }
+  if (legend) {
+    ctx.font = '11px system-ui, sans-serif';
+    legend.forEach(([label, color], i) => {
+      ctx.fillStyle = color;
+      ctx.fillRect(6, 6 + i * 14, 9, 9);
+      ctx.fillStyle = '#333';
+      ctx.fillText(label, 19, 14 + i * 14);
+    });
+  }
+  return (cx, cy) => [x0 + (cx / width) * (x1 - x0), y0 + ((height - cy) / height) * (y1 - y0)];
 }

@@ -6,18 +6,9 @@
 // to nn.text.Tokenizer.fromJSON to tokenise new text the same way.
 // `base` is a URL (or URL string) of the folder, ending in '/'. http(s) URLs are fetched;
 // file: URLs (Node, whose fetch cannot read files) are read from disk.
+import { readBytes as readFileBytes } from './read-bytes.js';
 
-async function readBytes(url) {
-  if (url.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
-    return readFile(url).catch((error) => {
-      throw new Error(`imdb data: cannot read ${url.pathname} (${error.code}); run npm run prepare-data`);
-    }).then((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-  }
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`imdb data: ${url} answered ${response.status}; run npm run prepare-data`);
-  return response.arrayBuffer();
-}
+const readBytes = (url) => readFileBytes(url, 'imdb data');
 
 export async function loadImdbJSON(base, name) {
   return JSON.parse(new TextDecoder().decode(await readBytes(new URL(name, base))));
