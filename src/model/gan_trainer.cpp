@@ -59,7 +59,7 @@ GanTrainer::GanTrainer(std::shared_ptr<Model> generator, std::shared_ptr<Model> 
 }
 
 GanStepResult GanTrainer::step(const Tensor& real) {
-  const Shape& sample = discriminator_->model_input_shapes()[0];
+  const Shape sample = discriminator_->model_input_shapes()[0];
   const bool ok = real.rank() == static_cast<int>(sample.size()) + 1 &&
                   std::equal(sample.begin(), sample.end(), real.shape().begin() + 1) && real.dim(0) >= 1;
   check(ok, kWhere, ".step: real batch must be ", batch_shape_str(sample), ", got ", shape_str(real.shape()));
