@@ -166,7 +166,7 @@ TEST_CASE("Sampling: z = mean + exp(logvar / 2) * eps and the KL term", "[layers
   CHECK(call.added_loss_terms.get("kl_loss").value() == Approx(kl));
   // A standard-normal posterior costs nothing.
   const Tensor zeros({3, 4}, 0.0f);
-  auto unit = make("Sampling", {});
+  auto unit = make("Sampling", Json::object());
   LayerCall zero_call;
   zero_call.inputs = {&zeros, &zeros};
   zero_call.rng = &rng;
