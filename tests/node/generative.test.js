@@ -97,7 +97,11 @@ test('ganTrainer: steps on MNIST, deterministic by seed, D and G both learn', as
     const d0 = weightsOf(discriminator), g0 = weightsOf(generator);
     const results = [];
     for (let i = 0; i < steps; i++) results.push(gan.step(real));
-    const out = { results, d: weightsOf(discriminator), g: weightsOf(generator), d0, g0 };
+    // Steady state: further steps reuse their buffers and leave the heap as it was.
+    const heap = nn.memory().wasmBytesInUse;
+    for (let i = 0; i < 5; i++) gan.step(real);
+    const heapAfter = nn.memory().wasmBytesInUse;
+    const out = { results, d: weightsOf(discriminator), g: weightsOf(generator), d0, g0, heap, heapAfter };
     gan.dispose();
     combined.dispose();
     return out;
@@ -108,6 +112,7 @@ test('ganTrainer: steps on MNIST, deterministic by seed, D and G both learn', as
     for (const v of Object.values(s)) assert.equal(typeof v, 'number');
     assert.ok(s.dReal > 0 && s.dReal < 1 && s.dFake > 0 && s.dFake < 1);
   }
+  assert.equal(a.heapAfter, a.heap, 'no heap growth per step');
   assert.deepEqual(a.results, b.results, 'same seed, same steps');
   assert.deepEqual(a.g, b.g, 'same seed, same weights');
   assert.notDeepEqual(a.d, a.d0, 'D learned');
