@@ -102,9 +102,36 @@ export declare class Model extends Layer {
   evaluate(x: Tensor | Tensor[], y: Tensor | Tensor[], args?: { batchSize?: number }): Logs;
   predict(x: Tensor | Tensor[], args?: { batchSize?: number }): Tensor | Tensor[];
   predictOnBatch(x: Tensor | Tensor[]): Tensor | Tensor[];
+  /** Logs of this batch; `loss` is the total (compiled losses + added losses such as kl_loss). */
   trainOnBatch(x: Tensor | Tensor[], y: Tensor | Tensor[]): Logs;
+  /** The last train/test batch's loss by part: `{loss}`, or with added losses (a Sampling layer)
+   *  `{loss, reconstruction, kl_loss}` where reconstruction is the compiled losses' part. */
+  lastLosses(): { loss: number; reconstruction?: number; kl_loss?: number; [term: string]: number | undefined };
   toJSON(): Record<string, unknown>;
   save(url?: string): Promise<ModelArtifacts>;
+}
+
+/** One GAN step's figures: losses as train_on_batch reports them, mean D outputs before D's update. */
+export interface GanStepResult { dLoss: number; gLoss: number; dReal: number; dFake: number }
+
+export interface GanTrainerArgs {
+  generator: Model;
+  /** Compiled on its own, output [batch, 1]. */
+  discriminator: Model;
+  /** sequential([generator, discriminator]) compiled after `discriminator.trainable = false`. */
+  gan: Model;
+  latentDim: number;
+  /** Real labels are 1 - labelSmoothing (default 0). */
+  labelSmoothing?: number;
+  /** Seed of the trainer's noise stream (default 0). */
+  seed?: number;
+}
+
+export declare class GanTrainer implements Disposable {
+  /** D.trainOnBatch on real (1 - labelSmoothing) + fake (0) samples, then gan.trainOnBatch(noise, ones). */
+  step(realBatch: Tensor): GanStepResult;
+  dispose(): void;
+  readonly isDisposed: boolean;
 }
 
 export declare class Optimizer implements Disposable {
@@ -183,6 +210,13 @@ export interface Simdnn {
     bidirectional(args: { layer: Layer; mergeMode?: 'concat' | 'sum' | 'ave' | 'mul' | null; backwardLayer?: Layer } & LayerArgs): Layer;
     timeDistributed(args: { layer: Layer } & LayerArgs): Layer;
     masking(args?: { maskValue?: number } & LayerArgs): Layer;
+    /** Keras UpSampling2D: size [rows, cols] or one number; bilinear uses TF2 half-pixel centres. */
+    upSampling2d(args?: { size?: number | [number, number]; interpolation?: 'nearest' | 'bilinear' } & LayerArgs): Layer;
+    /** Keras Conv2DTranspose; kernel layout [kh, kw, filters, inChannels]. */
+    conv2dTranspose(args: { filters: number; kernelSize: number | [number, number]; strides?: number | [number, number];
+      padding?: 'same' | 'valid'; useBias?: boolean; activation?: string } & LayerArgs): Layer;
+    /** VAE reparameterisation: apply to [zMean, zLogVar]; adds klWeight * KL as the add_loss term kl_loss. */
+    sampling(args?: { klWeight?: number } & LayerArgs): Layer;
     [factory: string]: (args?: LayerArgs) => Layer;
   };
   sequential(args?: { layers?: Layer[]; name?: string }): Model;
@@ -204,6 +238,12 @@ export interface Simdnn {
     splitWords(text: string): string[];
     /** Keras pad_sequences; values are row-major [shape[0], shape[1]]. */
     padSequences(sequences: Array<Int32Array | number[]>, options?: PadSequencesOptions): { values: Int32Array; shape: [number, number] };
+  };
+  /** Tensors from the engine's seeded Rng; without a seed they draw from the global stream (setSeed). */
+  randomNormal(shape: Shape, args?: { mean?: number; stddev?: number; seed?: number }): Tensor;
+  randomUniform(shape: Shape, args?: { minval?: number; maxval?: number; seed?: number }): Tensor;
+  training: {
+    ganTrainer(args: GanTrainerArgs): GanTrainer;
   };
   setSeed(seed: number): void;
   memory(): { wasmBytesInUse: number; wasmHeapBytes: number };

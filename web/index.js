@@ -7,14 +7,16 @@ import { Model, History, makeModelFactories } from './model.js';
 import { Optimizer, makeCallbacks, makeLosses, makeOptimizers } from './training.js';
 import { makeIO } from './io.js';
 import { Tokenizer, makeText } from './text.js';
+import { GanTrainer, makeGenerative } from './generative.js';
 
-export { Tensor, Layer, SymbolicTensor, Model, History, Optimizer, Tokenizer };
+export { Tensor, Layer, SymbolicTensor, Model, History, Optimizer, Tokenizer, GanTrainer };
 
 export async function load(options = {}) {
   const native = await loadModule(options);
   const api = { native, call: makeCall(native), io: makeIO() };
   api.optimizers = makeOptimizers(api);
   const models = makeModelFactories(api);
+  const generative = makeGenerative(api);
   return {
     version: native.version(),
     tensor: makeTensorFactory(native, api.call),
@@ -27,6 +29,9 @@ export async function load(options = {}) {
     losses: makeLosses(),
     callbacks: makeCallbacks(api),
     text: makeText(api),
+    randomNormal: generative.randomNormal,
+    randomUniform: generative.randomUniform,
+    training: generative.training,
     setSeed(seed) {
       if (typeof seed !== 'number') throw new Error(`setSeed: seed must be a non-negative integer, got ${typeof seed}`);
       api.call(() => native.setSeed(seed));

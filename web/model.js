@@ -209,6 +209,12 @@ export class Model extends Layer {
     return this._api.call(() => this._api.native.trainOnBatch(this.native, xs, ys));
   }
 
+  // The last train/test batch's loss by part: {loss} or, when layers add losses (a VAE's
+  // Sampling), {loss, reconstruction, kl_loss, ...}.
+  lastLosses() {
+    return this._api.call(() => this._api.native.lastLosses(this.native));
+  }
+
   getWeights() {
     return wrapTensors(this._api.call(() => this._api.native.getModelWeights(this.native)), false);
   }

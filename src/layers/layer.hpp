@@ -12,6 +12,7 @@
 #include "core/rng.hpp"
 #include "core/shape.hpp"
 #include "core/tensor.hpp"
+#include "model/logs.hpp"
 
 namespace simdnn {
 
@@ -63,6 +64,8 @@ struct LayerCall {
   std::vector<Tensor> saved;            // whatever forward keeps for backward
   std::unique_ptr<LayerState> state;    // per-call non-tensor state
   double added_loss = 0.0;              // add_loss terms of this call, already weighted
+  // The same terms by name ("kl_loss"), summing to added_loss, so training logs can show them.
+  Logs added_loss_terms;
   // Set by the caller before backward.
   std::vector<const Tensor*> grad_outputs;
   bool need_input_grads = true;  // false for the first layers of a model: skip dx

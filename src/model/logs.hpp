@@ -18,6 +18,8 @@ class Logs {
       }
     entries_.emplace_back(key, value);
   }
+  void accumulate(const std::string& key, double value) { set(key, get(key).value_or(0.0) + value); }
+  void clear() { entries_.clear(); }
   std::optional<double> get(const std::string& key) const {
     for (const auto& [k, v] : entries_)
       if (k == key) return v;

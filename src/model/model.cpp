@@ -272,6 +272,7 @@ void Model::forward(LayerCall& call) {
   run.calls.resize(order_.size());
   call.outputs.clear();  // release shares of node outputs so their buffers are reused
   call.added_loss = 0.0;
+  call.added_loss_terms.clear();
   for (std::size_t n = 0; n < order_.size(); ++n) {
     LayerCall& node_call = run.calls[n];
     node_call.inputs.clear();
@@ -289,6 +290,8 @@ void Model::forward(LayerCall& call) {
     order_[n]->layer->forward(node_call);
     order_[n]->layer->compute_output_masks(node_call);
     call.added_loss += node_call.added_loss;
+    for (const auto& [term, value] : node_call.added_loss_terms.entries())
+      call.added_loss_terms.accumulate(term, value);
   }
   call.output_masks.clear();
   for (const Source& s : output_sources_) {
@@ -342,7 +345,8 @@ void Model::backward(LayerCall& call) {
     LayerCall& node_call = run.calls[n];
     bool any = false;
     for (char h : run.has_grad[n]) any = any || h;
-    if (!any) continue;  // nothing downstream depends on this node
+    // A layer with an add_loss term still owes that term's gradient to its inputs.
+    if (!any && node_call.added_loss == 0.0) continue;  // nothing downstream depends on this node
     node_call.grad_outputs.clear();
     for (std::size_t k = 0; k < node_call.outputs.size(); ++k) {
       if (!run.has_grad[n][k]) {  // an unused output of a multi-output layer

@@ -104,6 +104,12 @@ class Model : public Layer {
   bool stop_training = false;
   Rng& rng() { return rng_; }  // batch shuffling, dropout masks, noise
 
+  // The last train/test batch's loss split into its parts: {loss, reconstruction, <add_loss
+  // terms such as kl_loss>} when layers add losses ("reconstruction" = the compiled losses), else
+  // just {loss}. The outputs of that batch's forward pass (before any weight update).
+  const Logs& last_losses() const { return last_losses_; }
+  const std::vector<Tensor>& last_outputs() const { return top_call_.outputs; }
+
   // Running loss/metric averages since the last reset (FitLoop resets per epoch).
   void reset_metrics();
   Logs metric_results(const std::string& prefix = "") const;
@@ -126,6 +132,7 @@ class Model : public Layer {
   LayerCall& run_forward(const std::vector<Tensor>& x, bool training);
   double compute_losses(LayerCall& call, const std::vector<Tensor>& y, bool with_grads);
   const Tensor* loss_mask(const LayerCall& call, std::size_t output, const Tensor& y_true) const;
+  void record_added_losses(const LayerCall& call, double total);
   void update_metrics(const LayerCall& call, const std::vector<Tensor>& y);
 
   bool sequential_ = false;
@@ -155,6 +162,8 @@ class Model : public Layer {
   double loss_sum_ = 0.0;
   double loss_count_ = 0.0;
   std::vector<double> output_loss_sum_;
+  Logs added_loss_sums_;  // per add_loss term, summed over samples like loss_sum_
+  Logs last_losses_;
 };
 
 }  // namespace simdnn

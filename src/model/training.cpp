@@ -167,7 +167,20 @@ double Model::compute_losses(LayerCall& call, const std::vector<Tensor>& y, bool
       kernels::scale(loss_weights_[o], loss_grads_[o].data(), loss_grads_[o].data(),
                      loss_grads_[o].size());
   }
+  record_added_losses(call, total);
   return total;
+}
+
+void Model::record_added_losses(const LayerCall& call, double total) {
+  last_losses_.clear();
+  last_losses_.set("loss", total);
+  if (call.added_loss_terms.empty()) return;
+  last_losses_.set("reconstruction", total - call.added_loss);
+  const double batch = call.outputs.empty() ? 0.0 : call.outputs[0].dim(0);
+  for (const auto& [term, value] : call.added_loss_terms.entries()) {
+    last_losses_.set(term, value);
+    added_loss_sums_.accumulate(term, value * batch);
+  }
 }
 
 void Model::update_metrics(const LayerCall& call, const std::vector<Tensor>& y) {
@@ -216,6 +229,7 @@ Logs Model::test_on_batch(const std::vector<Tensor>& x, const std::vector<Tensor
 
 void Model::reset_metrics() {
   loss_sum_ = loss_count_ = 0.0;
+  added_loss_sums_.clear();
   std::fill(output_loss_sum_.begin(), output_loss_sum_.end(), 0.0);
   for (auto& per_output : metrics_)
     for (auto& m : per_output) m->reset();
@@ -224,6 +238,8 @@ void Model::reset_metrics() {
 Logs Model::metric_results(const std::string& prefix) const {
   Logs logs;
   logs.set(prefix + "loss", loss_count_ > 0 ? loss_sum_ / loss_count_ : 0.0);
+  for (const auto& [term, sum] : added_loss_sums_.entries())
+    logs.set(prefix + term, loss_count_ > 0 ? sum / loss_count_ : 0.0);
   const bool multi = outputs_.size() > 1;
   const auto names = output_names();
   for (std::size_t o = 0; o < metrics_.size(); ++o) {
