@@ -2,6 +2,7 @@
 // (model files with optimizer state) and the IO actions callbacks queue for the JS host.
 #include <emscripten/bind.h>
 
+#include "core/error.hpp"
 #include "guard.hpp"
 #include "js_convert.hpp"
 #include "model/checkpoint_callbacks.hpp"

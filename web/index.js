@@ -4,11 +4,12 @@ import { makeCall } from './native.js';
 import { makeTensorFactory, Tensor } from './tensor.js';
 import { Layer, SymbolicTensor, makeInput, makeLayerFactories } from './layers.js';
 import { Model, History, makeModelFactories } from './model.js';
-import { Optimizer, makeCallbacks, makeLosses, makeOptimizers } from './training.js';
+import { Optimizer, makeLosses, makeOptimizers } from './training.js';
+import { Schedule, makeCallbacks, makeSchedules } from './callbacks.js';
 import { makeIO } from './io.js';
 import { Tokenizer, makeText } from './text.js';
 
-export { Tensor, Layer, SymbolicTensor, Model, History, Optimizer, Tokenizer };
+export { Tensor, Layer, SymbolicTensor, Model, History, Optimizer, Schedule, Tokenizer };
 
 export async function load(options = {}) {
   const native = await loadModule(options);
@@ -26,6 +27,7 @@ export async function load(options = {}) {
     optimizers: api.optimizers,
     losses: makeLosses(),
     callbacks: makeCallbacks(api),
+    schedules: makeSchedules(api),
     text: makeText(api),
     setSeed(seed) {
       if (typeof seed !== 'number') throw new Error(`setSeed: seed must be a non-negative integer, got ${typeof seed}`);

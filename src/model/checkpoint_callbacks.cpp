@@ -1,7 +1,8 @@
 #include "model/checkpoint_callbacks.hpp"
 
 #include <algorithm>
-#include <charconv>
+#include <cctype>
+#include <cstdlib>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -80,9 +81,14 @@ History history_from_json(const Json& j) {
 std::string shortest_decimal(double value) {
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  // The first precision that reads back exactly (17 digits always do); %g switches to
+  // exponent notation for tiny values as Python's repr does.
   char buffer[64];
-  auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  std::string text(buffer, result.ptr);
+  for (int digits = 1; digits <= 17; ++digits) {
+    std::snprintf(buffer, sizeof buffer, "%.*g", digits, value);
+    if (std::strtod(buffer, nullptr) == value) break;
+  }
+  std::string text(buffer);
   // Python writes whole floats with ".0".
   if (text.find_first_of(".e") == std::string::npos) text += ".0";
   return text;

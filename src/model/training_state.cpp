@@ -195,8 +195,8 @@ void load_training_state(Model& model, const Json& model_json, std::span<const s
               shape_str(it->second.shape));
         plan.emplace_back(&t, &it->second);
       }
-    check(entries.size() == plan.size() + 1, model.context(), ": the model files hold ", entries.size() - 1,
-          " optimizer slot weights, ", opt.name(), " has ", plan.size());
+    // Extra entries are allowed: TF.js RMSProp and Adagrad-style optimizers write accumulators
+    // (e.g. RMSProp's momentum at momentum 0) that the Keras rule never reads.
     for (auto& [t, e] : plan) std::memcpy(t->data(), bytes.data() + e->offset, t->size() * sizeof(float));
     opt.set_iterations(iterations);
   }
