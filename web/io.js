@@ -48,16 +48,15 @@ export function makeIO() {
     const { fs, path, dir } = await nodeDir(target, 'save');
     const modelJson = structuredClone(artifacts.modelJson);
     modelJson.weightsManifest[0].paths = ['weights.bin'];
-    // Written beside the target and renamed over it, so an interrupted save (a crash during
-    // a checkpoint) never leaves a model.json that disagrees with its weights.
-    const staging = `${dir}.partial-${process.pid}`;
-    await fs.rm(staging, { recursive: true, force: true });
-    await fs.mkdir(staging, { recursive: true });
-    await fs.writeFile(path.join(staging, 'weights.bin'), artifacts.weights);
-    await fs.writeFile(path.join(staging, 'model.json'), JSON.stringify(modelJson));
-    await fs.rm(dir, { recursive: true, force: true });
-    await fs.mkdir(path.dirname(dir), { recursive: true });
-    await fs.rename(staging, dir);
+    // Each file is written under a temporary name and renamed into place, weights first, so a
+    // crash during a checkpoint leaves whole files (other files in the directory are kept).
+    await fs.mkdir(dir, { recursive: true });
+    const files = [['weights.bin', artifacts.weights], ['model.json', JSON.stringify(modelJson)]];
+    for (const [name, contents] of files) {
+      const partial = path.join(dir, `${name}.partial`);
+      await fs.writeFile(partial, contents);
+      await fs.rename(partial, path.join(dir, name));
+    }
     return undefined;
   }
 
@@ -105,8 +104,11 @@ export function makeIO() {
   async function remove(target) {
     if (isHandler(target, 'remove')) return target.remove();
     if (typeof target === 'string' && target.startsWith('file://')) {
-      const { fs, dir } = await nodeDir(target, 'remove');
-      await fs.rm(dir, { recursive: true, force: true });
+      // Only the files a save writes, then the directory if that left it empty: a backupDir
+      // pointed at a directory holding other things must not lose them.
+      const { fs, path, dir } = await nodeDir(target, 'remove');
+      for (const name of ['model.json', 'weights.bin']) await fs.rm(path.join(dir, name), { force: true });
+      await fs.rmdir(dir).catch(() => {});
     }
     return undefined;
   }
