@@ -270,3 +270,34 @@ test('backupAndRestore resumes a crashed fit from the last completed epoch with 
   straight.dispose();
   fresh.dispose();
 });
+
+test('backupAndRestore works through an IO handler (the route for browser storage)', async () => {
+  const fitOptions = { epochs: 3, batchSize: 48 };
+  nn.setSeed(9);
+  const straight = classifier(nn.optimizers.rmsprop(0.002));
+  await straight.fit(data.x, data.y, fitOptions);
+
+  let stored = null;
+  let removed = 0;
+  const handler = {
+    save: (artifacts) => { stored = structuredClone(artifacts); },
+    load: () => stored,
+    remove: () => { stored = null; removed++; },
+  };
+  nn.setSeed(9);
+  const crashing = classifier(nn.optimizers.rmsprop(0.002));
+  const crash = { onBatchEnd: (b) => { if (crashing._epochs === 1 && b === 2) throw new Error('tab closed'); },
+    onEpochBegin: (e) => { crashing._epochs = e; } };
+  await assert.rejects(crashing.fit(data.x, data.y, { ...fitOptions, callbacks: [nn.callbacks.backupAndRestore({ backupDir: handler }), crash] }), /tab closed/);
+  assert.equal(stored.modelJson.userDefinedMetadata.simdnn.backup.epoch, 0, 'the crash in epoch 1 leaves the backup of epoch 0');
+  crashing.dispose();
+
+  const fresh = classifier(nn.optimizers.rmsprop(0.002));
+  const history = await fresh.fit(data.x, data.y, { ...fitOptions, callbacks: [nn.callbacks.backupAndRestore({ backupDir: handler })] });
+  assert.deepEqual(history.epoch, [0, 1, 2]);
+  assert.deepEqual(weightsOf(fresh), weightsOf(straight));
+  assert.equal(removed, 1);
+  assert.equal(stored, null);
+  straight.dispose();
+  fresh.dispose();
+});
