@@ -4,7 +4,6 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { load } from '../web/index.js';
 import { ARCHITECTURES } from '../demos/mnist-cnn/architectures.js';
-import { progressBar } from './progress-bar.mjs';
 
 const root = new URL('..', import.meta.url);
 const args = process.argv.slice(2);
@@ -33,24 +32,20 @@ const train = await dataset(nn, 'train');
 const test = await dataset(nn, 'test');
 const model = ARCHITECTURES.lenet5.build(nn);
 model.summary();
-const optimizer = nn.optimizers.adam(1e-3);
-model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-const batches = Math.ceil(train.count / batchSize);
+model.compile({ optimizer: nn.optimizers.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
 const started = Date.now();
-let bar;
 await model.fit(train.x, train.y, {
   epochs, batchSize,
-  callbacks: {
-    onEpochBegin: (epoch) => {
-      if (epoch === decayAt) optimizer.learningRate = 1e-4;
-      bar = progressBar(`epoch ${String(epoch + 1).padStart(2)}/${epochs}`);
+  callbacks: [
+    nn.callbacks.learningRateScheduler((epoch, lr) => (epoch === decayAt ? 1e-4 : lr)),
+    nn.callbacks.progressBar(),
+    {
+      onEpochEnd: () => {
+        const evaluation = model.evaluate(test.x, test.y, { batchSize: 250 });
+        console.log(`test accuracy ${evaluation.accuracy.toFixed(4)} · ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      },
     },
-    onBatchEnd: (batch, logs) => bar.update(batch + 1, batches, `loss ${logs.loss.toFixed(4)} acc ${logs.accuracy.toFixed(4)}`),
-    onEpochEnd: (epoch, logs) => {
-      const evaluation = model.evaluate(test.x, test.y, { batchSize: 250 });
-      bar.done(`loss ${logs.loss.toFixed(4)} acc ${logs.accuracy.toFixed(4)} · test acc ${evaluation.accuracy.toFixed(4)} · ${((Date.now() - started) / 1000).toFixed(0)} s`);
-    },
-  },
+  ],
 });
 const final = model.evaluate(test.x, test.y, { batchSize: 250 });
 await model.save(out.href.replace(/^file:/, 'file:'));

@@ -43,6 +43,8 @@ export declare class Layer implements Disposable {
 }
 
 export interface Callbacks {
+  /** Called with the model before training starts (TF.js BaseCallback.setModel). */
+  setModel?(model: Model): void;
   onTrainBegin?(logs: Logs): void | Promise<void>;
   onTrainEnd?(logs: Logs): void | Promise<void>;
   onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;
@@ -88,6 +90,25 @@ export interface ModelArtifacts {
   weights: Uint8Array;
 }
 
+/** A TF.js-style IO handler: where save()/loadModel()/checkpoints go instead of a URL. */
+export interface IOHandler {
+  save?(artifacts: ModelArtifacts): Promise<unknown> | unknown;
+  load?(): Promise<ModelArtifacts | null> | ModelArtifacts | null;
+  /** BackupAndRestore calls it when a fit completes (deleteCheckpoint). */
+  remove?(): Promise<unknown> | unknown;
+}
+
+/** A Keras LearningRateSchedule in the engine (per optimizer step). */
+export declare class Schedule implements Disposable {
+  getClassName(): string;
+  /** The learning rate at a 0-based step. */
+  value(step: number): number;
+  /** {class_name, config}, as Keras serialises a schedule in an optimizer config. */
+  toJSON(): { class_name: string; config: Record<string, unknown> };
+  dispose(): void;
+  readonly isDisposed: boolean;
+}
+
 export declare class Model extends Layer {
   readonly layers: Layer[];
   readonly inputs: SymbolicTensor[];
@@ -108,7 +129,9 @@ export declare class Model extends Layer {
    *  `{loss, reconstruction, kl_loss}` where reconstruction is the compiled losses' part. */
   lastLosses(): { loss: number; reconstruction?: number; kl_loss?: number; [term: string]: number | undefined };
   toJSON(): Record<string, unknown>;
-  save(url?: string): Promise<ModelArtifacts>;
+  /** includeOptimizer (default false, as TF.js) adds trainingConfig, the optimizer's weights and
+   * the random state: loadModel then gives a compiled model that resumes training exactly. */
+  save(url?: string | IOHandler, options?: { includeOptimizer?: boolean }): Promise<ModelArtifacts>;
 }
 
 /** One GAN step's figures: losses as train_on_batch reports them, mean D outputs before D's update. */
@@ -186,7 +209,8 @@ export interface PadSequencesOptions {
 }
 
 export type LayerArgs = Record<string, unknown>;
-type OptimizerFactory = (learningRateOrOptions?: number | Record<string, unknown>, ...rest: unknown[]) => Optimizer;
+type OptimizerFactory = (learningRateOrOptions?: number | Schedule | Record<string, unknown>, ...rest: unknown[]) => Optimizer;
+type Mode = 'auto' | 'min' | 'max';
 
 export interface Simdnn {
   version: string;
@@ -221,7 +245,8 @@ export interface Simdnn {
   };
   sequential(args?: { layers?: Layer[]; name?: string }): Model;
   model(args: { inputs: SymbolicTensor | SymbolicTensor[]; outputs: SymbolicTensor | SymbolicTensor[]; name?: string }): Model;
-  loadModel(source: string | ModelArtifacts): Promise<Model>;
+  /** Files with a trainingConfig (saved with includeOptimizer) load compiled, optimizer state included. */
+  loadModel(source: string | ModelArtifacts | IOHandler): Promise<Model>;
   optimizers: {
     sgd: OptimizerFactory; momentum: OptimizerFactory; rmsprop: OptimizerFactory; adam: OptimizerFactory;
     adamw: OptimizerFactory; adagrad: OptimizerFactory; adadelta: OptimizerFactory;
@@ -230,6 +255,30 @@ export interface Simdnn {
   callbacks: {
     earlyStopping(args?: { monitor?: string; minDelta?: number; patience?: number; mode?: 'auto' | 'min' | 'max';
       baseline?: number; restoreBestWeights?: boolean; startFromEpoch?: number }): NativeCallback;
+    /** Keras defaults: monitor 'val_loss', factor 0.1, patience 10, minDelta 1e-4, cooldown 0, minLr 0. */
+    reduceLROnPlateau(args?: { monitor?: string; factor?: number; patience?: number; mode?: Mode; minDelta?: number;
+      cooldown?: number; minLr?: number; verbose?: number }): NativeCallback;
+    /** Sets the rate at every epoch start: schedule(epoch, lr) => lr (a JS function), or an engine schedule at step = epoch. */
+    learningRateScheduler(schedule: ((epoch: number, lr: number) => number | Promise<number>) | Schedule): NativeCallback | Callbacks;
+    /** Stops training after the first batch with a NaN or infinite loss. */
+    terminateOnNaN(): NativeCallback;
+    /** filepath: a URL with Keras format fields ('file://ckpt/e{epoch:02d}-{val_loss:.4f}'), or an IO handler.
+     * Full checkpoints include the optimizer state; saveWeightsOnly leaves it out. saveFreq: 'epoch' only. */
+    modelCheckpoint(args: { filepath: string | IOHandler; monitor?: string; saveBestOnly?: boolean; saveWeightsOnly?: boolean;
+      mode?: Mode; saveFreq?: 'epoch'; initialValueThreshold?: number; verbose?: number }): NativeCallback;
+    /** Node: appends one row per epoch (columns sorted as Keras does). */
+    csvLogger(args: { filename: string; separator?: string; append?: boolean }): NativeCallback;
+    /** A Keras-style progress bar on stdout (Node scripts); finished lines only when stdout is not a terminal. */
+    progressBar(args?: { width?: number }): NativeCallback;
+    /** Backs up model, optimizer state, random state, epoch and history after every epoch; a fit started
+     * with a backup present resumes after its epoch; a completed fit deletes it (deleteCheckpoint). */
+    backupAndRestore(args: { backupDir: string | IOHandler; deleteCheckpoint?: boolean; saveFreq?: 'epoch' }): NativeCallback;
+  };
+  schedules: {
+    exponentialDecay(args: { initialLearningRate: number; decaySteps: number; decayRate: number; staircase?: boolean }): Schedule;
+    piecewiseConstantDecay(args: { boundaries: number[]; values: number[] }): Schedule;
+    cosineDecay(args: { initialLearningRate: number; decaySteps: number; alpha?: number; warmupTarget?: number | null;
+      warmupSteps?: number }): Schedule;
   };
   text: {
     Tokenizer: typeof Tokenizer;

@@ -4,12 +4,13 @@ import { makeCall } from './native.js';
 import { makeTensorFactory, Tensor } from './tensor.js';
 import { Layer, SymbolicTensor, makeInput, makeLayerFactories } from './layers.js';
 import { Model, History, makeModelFactories } from './model.js';
-import { Optimizer, makeCallbacks, makeLosses, makeOptimizers } from './training.js';
+import { Optimizer, makeLosses, makeOptimizers } from './training.js';
+import { Schedule, makeCallbacks, makeSchedules } from './callbacks.js';
 import { makeIO } from './io.js';
 import { Tokenizer, makeText } from './text.js';
 import { GanTrainer, makeGenerative } from './generative.js';
 
-export { Tensor, Layer, SymbolicTensor, Model, History, Optimizer, Tokenizer, GanTrainer };
+export { Tensor, Layer, SymbolicTensor, Model, History, Optimizer, Schedule, Tokenizer, GanTrainer };
 
 export async function load(options = {}) {
   const native = await loadModule(options);
@@ -28,6 +29,7 @@ export async function load(options = {}) {
     optimizers: api.optimizers,
     losses: makeLosses(),
     callbacks: makeCallbacks(api),
+    schedules: makeSchedules(api),
     text: makeText(api),
     randomNormal: generative.randomNormal,
     randomUniform: generative.randomUniform,

@@ -1,5 +1,7 @@
-// Model file IO by URL: 'file://dir' (Node) and http(s)/relative URLs (read, via fetch).
+// Model file IO by URL: 'file://dir' (Node) and http(s)/relative URLs (read, via fetch), or
+// an IO handler object (TF.js style: save(artifacts), load(), and for backups remove()).
 // A model is dir/model.json (TF.js layers-model format) + the weight files it lists.
+// Text files (CSVLogger) are Node paths or file:// URLs.
 const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
 
 async function nodeModules() {
@@ -29,22 +31,38 @@ function weightPaths(modelJson) {
   });
 }
 
+const isHandler = (target, method) => target !== null && typeof target === 'object' && typeof target[method] === 'function';
+
+async function nodeDir(target, what) {
+  if (!isNode) throw new Error(`${what}: file:// URLs work in Node only`);
+  const mods = await nodeModules();
+  return { ...mods, dir: mods.url.fileURLToPath(target) };
+}
+
 export function makeIO() {
   async function write(target, artifacts) {
+    if (isHandler(target, 'save')) return target.save(artifacts);
     if (typeof target !== 'string' || !target.startsWith('file://')) {
-      throw new Error(`save: unsupported destination '${target}'; use 'file://<directory>' in Node`);
+      throw new Error(`save: unsupported destination '${target}'; use 'file://<directory>' in Node or a handler with save()`);
     }
-    if (!isNode) throw new Error('save: file:// URLs work in Node only');
-    const { fs, path, url } = await nodeModules();
-    const dir = url.fileURLToPath(target);
-    await fs.mkdir(dir, { recursive: true });
+    const { fs, path, dir } = await nodeDir(target, 'save');
     const modelJson = structuredClone(artifacts.modelJson);
     modelJson.weightsManifest[0].paths = ['weights.bin'];
-    await fs.writeFile(path.join(dir, 'model.json'), JSON.stringify(modelJson));
-    await fs.writeFile(path.join(dir, 'weights.bin'), artifacts.weights);
+    // Each file is written under a temporary name and renamed into place, weights first, so a
+    // crash during a checkpoint leaves whole files (other files in the directory are kept).
+    await fs.mkdir(dir, { recursive: true });
+    const files = [['weights.bin', artifacts.weights], ['model.json', JSON.stringify(modelJson)]];
+    for (const [name, contents] of files) {
+      const partial = path.join(dir, `${name}.partial`);
+      await fs.writeFile(partial, contents);
+      await fs.rename(partial, path.join(dir, name));
+    }
+    return undefined;
   }
 
   async function read(source) {
+    if (isHandler(source, 'load')) return source.load();
+    if (typeof source !== 'string') throw new Error(`loadModel: expected a URL or a handler with load(), got ${typeof source}`);
     if (source.startsWith('file://')) {
       if (!isNode) throw new Error('loadModel: file:// URLs work in Node only');
       const { fs, path, url } = await nodeModules();
@@ -69,5 +87,44 @@ export function makeIO() {
     return { modelJson, weights: concat(chunks) };
   }
 
-  return { read, write };
+  // A backup's model files, or null when there is none yet.
+  async function readIfPresent(source) {
+    if (isHandler(source, 'load')) return (await source.load()) ?? null;
+    if (typeof source === 'string' && source.startsWith('file://')) {
+      const { fs, path, dir } = await nodeDir(source, 'backup');
+      try {
+        await fs.access(path.join(dir, 'model.json'));
+      } catch {
+        return null;
+      }
+    }
+    return read(source);
+  }
+
+  async function remove(target) {
+    if (isHandler(target, 'remove')) return target.remove();
+    if (typeof target === 'string' && target.startsWith('file://')) {
+      // Only the files a save writes, then the directory if that left it empty: a backupDir
+      // pointed at a directory holding other things must not lose them.
+      const { fs, path, dir } = await nodeDir(target, 'remove');
+      for (const name of ['model.json', 'weights.bin']) await fs.rm(path.join(dir, name), { force: true });
+      await fs.rmdir(dir).catch(() => {});
+    }
+    return undefined;
+  }
+
+  // CSVLogger output: a Node path or file:// URL.
+  async function writeText(target, text, { append = false, onlyIfEmpty = false } = {}) {
+    if (!isNode) throw new Error(`CSVLogger: writing '${target}' needs Node (file paths)`);
+    const { fs, path, url } = await nodeModules();
+    const file = target.startsWith('file://') ? url.fileURLToPath(target) : target;
+    if (onlyIfEmpty) {
+      const size = await fs.stat(file).then((s) => s.size, () => 0);
+      if (size > 0) return;
+    }
+    await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });
+    await (append ? fs.appendFile(file, text) : fs.writeFile(file, text));
+  }
+
+  return { read, readIfPresent, write, remove, writeText };
 }

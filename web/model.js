@@ -146,21 +146,44 @@ export class Model extends Layer {
     this._fitting = true;
     let loop = null;
     try {
-      loop = this._api.call(() => this._api.native.startFit(this.native, xs, ys, JSON.stringify(config), vx, vy, nativeCallbacks));
+      // BackupAndRestore: a backup left by an interrupted fit is loaded before the loop starts,
+      // and the engine's loop then resumes after its epoch.
+      for (const cb of nativeCallbacks) {
+        if (cb._backup === undefined) continue;
+        const backup = await this._api.io.readIfPresent(cb._backup);
+        if (!backup) continue;
+        const text = typeof backup.modelJson === 'string' ? backup.modelJson : JSON.stringify(backup.modelJson);
+        this._api.call(() => this._api.native.restoreBackup(cb.native, this.native, text, backup.weights));
+      }
+      loop = this._api.call(() => this._api.native.startFit(this.native, xs, ys, JSON.stringify(config), vx, vy,
+        nativeCallbacks.map((cb) => cb.native)));
+      for (const cb of jsCallbacks) if (typeof cb.setModel === 'function') cb.setModel(this);
       const fire = async (hook, ...args) => {
         for (const cb of jsCallbacks) if (typeof cb[hook] === 'function') await cb[hook](...args);
+      };
+      // The engine's callbacks queue their IO; it runs here, in order, before the JS callbacks
+      // of the same step (so a backup is on disk before a later callback can fail).
+      const perform = async () => {
+        for (const cb of nativeCallbacks) {
+          const actions = this._api.native.callbackActions(cb.native);
+          if (actions === '[]') continue;
+          for (const action of JSON.parse(actions)) await this._performAction(action, cb);
+        }
       };
       const yieldMs = yieldEvery === 'never' ? Infinity : (typeof yieldEvery === 'number' ? yieldEvery : 25);
       let lastYield = Date.now();
       let logs = {};
+      await perform();
       await fire('onTrainBegin', {});
       while (this._api.call(() => loop.beginEpoch())) {
         const epoch = loop.epoch();
+        await perform();
         await fire('onEpochBegin', epoch, {});
         const batches = loop.batchesPerEpoch();
         for (let b = 0; b < batches; b++) {
           await fire('onBatchBegin', b, { batch: b, size: Math.min(batchSize, loop.samples() - b * batchSize) });
           logs = this._api.call(() => loop.runBatch(b));
+          await perform();
           await fire('onBatchEnd', b, logs);
           if (loop.stopped()) break;
           if (Date.now() - lastYield >= yieldMs) {
@@ -169,16 +192,42 @@ export class Model extends Layer {
           }
         }
         logs = this._api.call(() => loop.endEpoch());
+        await perform();
         await fire('onEpochEnd', epoch, logs);
         if (loop.stopped()) break;
       }
       this._api.call(() => loop.end());
+      await perform();
       await fire('onTrainEnd', logs);
       return new History(loop.history());
     } finally {
       if (loop) loop.delete();
       this._fitting = false;
     }
+  }
+
+  async _performAction(action, cb) {
+    const io = this._api.io;
+    switch (action.kind) {
+      case 'save':
+        return io.write(cb._handler ?? action.url, this._artifacts(action.include_optimizer, {}));
+      case 'backup':
+        return io.write(cb._backup, this._artifacts(true, action.metadata));
+      case 'delete':
+        return io.remove(cb._backup);
+      case 'write':
+      case 'append':
+        return io.writeText(action.path, action.text, { append: action.kind === 'append', onlyIfEmpty: Boolean(action.only_if_empty) });
+      case 'progress':
+        return cb._print?.(action);
+      default:
+        throw new Error(`${this.name}.fit: unknown callback action '${action.kind}'`);
+    }
+  }
+
+  _artifacts(includeOptimizer, metadata) {
+    const saved = this._api.call(() => this._api.native.saveModelFiles(this.native, Boolean(includeOptimizer), JSON.stringify(metadata)));
+    return { modelJson: JSON.parse(saved.modelJson), weights: saved.weights };
   }
 
   evaluate(x, y, options = {}) {
@@ -227,10 +276,12 @@ export class Model extends Layer {
   toJSON() { return JSON.parse(this._api.call(() => this.native.topologyJson())); }
 
   // Returns {modelJson, weights} in the TF.js layers-model format; with a 'file://dir' URL
-  // in Node, also writes dir/model.json and dir/weights.bin.
-  async save(url) {
-    const saved = this._api.call(() => this._api.native.saveModel(this.native));
-    const artifacts = { modelJson: JSON.parse(saved.modelJson), weights: saved.weights };
+  // in Node, or an IO handler with save(), also writes them. includeOptimizer (TF.js option,
+  // default false) adds the training config, the optimizer's state and the random state, so
+  // loadModel gives a compiled model that continues training exactly where this one stopped.
+  async save(url, options = {}) {
+    const { includeOptimizer = false } = requirePlainObject(options, `${this.name}.save`);
+    const artifacts = this._artifacts(includeOptimizer, {});
     if (url !== undefined) await this._api.io.write(url, artifacts);
     return artifacts;
   }
@@ -259,7 +310,7 @@ function splitCallbacks(callbacks, where) {
   const jsCallbacks = [];
   const nativeCallbacks = [];
   for (const cb of list) {
-    if (cb instanceof NativeCallback) nativeCallbacks.push(cb.native);
+    if (cb instanceof NativeCallback) nativeCallbacks.push(cb);
     else if (cb && typeof cb === 'object' && HOOKS.some((h) => typeof cb[h] === 'function')) jsCallbacks.push(cb);
     else throw new Error(`${where}: callbacks must be nn.callbacks.* objects or objects with ${HOOKS.join('/')} functions, got ${describe(cb)}`);
   }
@@ -310,7 +361,11 @@ export function makeModelFactories(api) {
     if (!(weights instanceof Uint8Array)) throw new Error(`loadModel: weights must be a Uint8Array, got ${describe(weights)}`);
     const text = typeof modelJson === 'string' ? modelJson : JSON.stringify(modelJson);
     const handle = api.call(() => api.native.loadModel(text, weights));
-    return new Model(api, handle, []);
+    const loaded = new Model(api, handle, []);
+    // Files with a training config load compiled (as in TF.js), with their optimizer state.
+    const optimizer = api.native.modelOptimizer(handle);
+    if (optimizer) loaded._optimizer = new Optimizer(api, optimizer);
+    return loaded;
   }
 
   return { sequential, model, loadModel };

@@ -19,6 +19,8 @@ export class Optimizer extends NativeHandle {
   getConfig() { return JSON.parse(this._api.call(() => this.native.configJson())); }
 }
 
+// An engine callback (web/callbacks.js makes them). Those that write files queue actions
+// that Model.fit performs (see performAction in model.js).
 export class NativeCallback extends NativeHandle {}
 
 // TF.js positional signatures, plus a single options object (Keras names in camelCase).
@@ -32,10 +34,13 @@ const POSITIONAL = {
   adadelta: ['learningRate', 'rho', 'epsilon'],
 };
 
+// nn.schedules.* (web/callbacks.js), recognised by shape to keep the modules independent.
+const isSchedule = (v) => v !== null && typeof v === 'object' && typeof v.toJSON === 'function' && typeof v.value === 'function';
+
 export function makeOptimizers(api) {
   const create = (engineName, kind) => (...args) => {
     let options;
-    if (args.length === 1 && args[0] !== null && typeof args[0] === 'object') {
+    if (args.length === 1 && args[0] !== null && typeof args[0] === 'object' && !isSchedule(args[0])) {
       options = requirePlainObject(args[0], `optimizers.${kind}`);
     } else {
       options = {};
@@ -44,6 +49,8 @@ export function makeOptimizers(api) {
         if (v !== undefined) options[POSITIONAL[kind][i]] = v;
       });
     }
+    // A schedule travels as its Keras {class_name, config}, as in a Keras optimizer config.
+    if (isSchedule(options.learningRate)) options = { ...options, learningRate: options.learningRate.toJSON() };
     const config = toSnakeConfig(options, `optimizers.${kind}`);
     if (kind === 'momentum' && config.momentum === undefined) {
       throw new Error('optimizers.momentum: momentum is required');
@@ -87,13 +94,4 @@ export function lossSpecs(loss, modelName) {
     if (l && typeof l === 'object' && typeof l.name === 'string') return { name: l.name, config: l.config ?? {} };
     throw new Error(`${modelName}.compile: loss must be a name ('categoricalCrossentropy', 'mse', ...) or nn.losses.*(), got ${describe(l)}`);
   });
-}
-
-export function makeCallbacks(api) {
-  return {
-    earlyStopping(options = {}) {
-      const config = toSnakeConfig(requirePlainObject(options, 'callbacks.earlyStopping'), 'earlyStopping');
-      return new NativeCallback(api.call(() => api.native.earlyStopping(JSON.stringify(config))), 'EarlyStopping');
-    },
-  };
 }

@@ -1,9 +1,13 @@
 #pragma once
 // Keras-style callbacks. The FitLoop calls them; the JS API drives the same loop and
 // calls its JS callbacks alongside, so EarlyStopping behaves the same from both sides.
+// Callbacks that need IO (checkpoints, CSV files, progress output) decide here what to
+// write and when, and queue it as actions the host performs: the JS API drains them after
+// every loop step and writes through its IO handlers, so the engine never does file IO.
 #include <limits>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/json.hpp"
@@ -24,6 +28,17 @@ class Callback {
   virtual void on_epoch_end(int /*epoch*/, const Logs&) {}
   virtual void on_batch_begin(int /*batch*/, const Logs&) {}
   virtual void on_batch_end(int /*batch*/, const Logs&) {}
+  // Keras set_params: the fit's epoch count and batches per epoch, before on_train_begin.
+  virtual void set_params(int /*epochs*/, int /*steps*/) {}
+
+  // Queued IO requests, each {"kind": ..., ...} (see checkpoint_callbacks.hpp), oldest first.
+  std::vector<Json> take_actions() { return std::exchange(actions_, {}); }
+
+ protected:
+  void request(Json action) { actions_.push_back(std::move(action)); }
+
+ private:
+  std::vector<Json> actions_;
 };
 
 struct EarlyStoppingOptions {

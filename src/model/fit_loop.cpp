@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/error.hpp"
+#include "model/checkpoint_callbacks.hpp"
 
 namespace simdnn {
 namespace {
@@ -65,7 +66,19 @@ FitLoop::FitLoop(Model& model, std::vector<Tensor> x, std::vector<Tensor> y,
   for (auto& cb : callbacks_) {
     check(cb != nullptr, ctx, ": fit() got a null callback");
     cb->model = &model_;
+    cb->set_params(options.epochs, batches_);
   }
+  // A BackupAndRestore that loaded a backup makes this fit continue where that one stopped.
+  for (auto& cb : callbacks_)
+    if (auto* backup = dynamic_cast<BackupAndRestore*>(cb.get()); backup && backup->restored())
+      resume_after(backup->restored_epoch(), backup->restored_history());
+}
+
+void FitLoop::resume_after(int last_epoch, const History& history) {
+  check(!begun_, model_.context(), ": resume a fit before it begins");
+  check(last_epoch >= -1, model_.context(), ": cannot resume after epoch ", last_epoch);
+  epoch_ = std::max(epoch_, last_epoch);
+  history_ = history;
 }
 
 void FitLoop::begin() {
@@ -81,7 +94,12 @@ bool FitLoop::begin_epoch() {
   check(begun_, model_.context(), ": begin() the fit loop first");
   if (model_.stop_training || epoch_ + 1 >= options_.epochs) return false;
   ++epoch_;
-  if (options_.shuffle) model_.rng().shuffle(order_);
+  if (options_.shuffle) {
+    // A fresh permutation of 0..n-1 per epoch, so an epoch's batches depend only on the random
+    // state, which checkpoints save: resumed training then sees the same batches.
+    for (int i = 0; i < static_cast<int>(order_.size()); ++i) order_[i] = i;
+    model_.rng().shuffle(order_);
+  }
   model_.reset_metrics();
   for (auto& cb : callbacks_) cb->on_epoch_begin(epoch_, Logs{});
   return true;

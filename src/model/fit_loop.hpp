@@ -18,6 +18,9 @@ class FitLoop {
           const std::vector<Tensor>* validation_x = nullptr,
           const std::vector<Tensor>* validation_y = nullptr);
 
+  // Continues a fit interrupted after last_epoch (BackupAndRestore): the next epoch is
+  // last_epoch + 1 and the history starts with the epochs already run. Before begin().
+  void resume_after(int last_epoch, const History& history);
   void begin();             // on_train_begin
   bool begin_epoch();       // false when all epochs ran or training was stopped
   int batches_per_epoch() const { return batches_; }

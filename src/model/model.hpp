@@ -91,6 +91,11 @@ class Model : public Layer {
   void compile(const CompileOptions& options);
   bool compiled() const { return optimizer_ != nullptr; }
   Optimizer& optimizer();
+  std::shared_ptr<Optimizer> optimizer_handle() const { return optimizer_; }
+  // What compile() was given, and the params it snapshotted (checkpoints save and restore
+  // the optimizer state of exactly these).
+  const CompileOptions& compile_options() const { return compile_options_; }
+  const std::vector<Param>& trainable_params() const { return trainable_params_; }
   Logs train_on_batch(const std::vector<Tensor>& x, const std::vector<Tensor>& y);
   Logs test_on_batch(const std::vector<Tensor>& x, const std::vector<Tensor>& y);
   std::vector<Tensor> predict_on_batch(const std::vector<Tensor>& x);
@@ -146,6 +151,7 @@ class Model : public Layer {
 
   // compile() state
   std::shared_ptr<Optimizer> optimizer_;
+  CompileOptions compile_options_;
   std::vector<std::shared_ptr<Loss>> losses_;
   std::vector<float> loss_weights_;
   std::vector<Param> trainable_params_;

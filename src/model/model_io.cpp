@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "layers/registry.hpp"
+#include "model/training_state.hpp"
 
 namespace simdnn {
 namespace {
@@ -243,41 +244,54 @@ ModelArtifacts save_artifacts(Model& model, const std::string& weights_path) {
   return out;
 }
 
-void load_weights(Model& model, const Json& manifest, std::span<const std::uint8_t> bytes) {
+std::vector<ManifestEntry> read_manifest(const Json& manifest, std::size_t byte_count) {
   check(manifest.is_array(), "model file: weightsManifest must be a list");
-  struct Entry {
-    Shape shape;
-    std::size_t offset;
-  };
-  std::map<std::string, Entry> entries;
+  std::vector<ManifestEntry> out;
   std::size_t offset = 0;
   for (const Json& group : manifest) {
     const Json& weights = field(group, "weights", "weightsManifest group");
     check(weights.is_array(), "model file: weightsManifest 'weights' must be a list");
     for (const Json& w : weights) {
-      const std::string name = field(w, "name", "weight").get<std::string>();
-      const std::string dtype = w.contains("dtype") ? w["dtype"].get<std::string>() : "float32";
-      check(dtype == "float32", "model file: weight '", name, "' has dtype '", dtype,
-            "'; only float32 weights are supported");
-      check(!w.contains("quantization"), "model file: weight '", name, "' is quantized; not supported yet");
+      ManifestEntry e;
+      e.name = field(w, "name", "weight").get<std::string>();
+      e.dtype = w.contains("dtype") ? w["dtype"].get<std::string>() : "float32";
+      e.group = w.contains("group") && w["group"].is_string() ? w["group"].get<std::string>() : "model";
+      // TF.js stores the optimizer's iteration count as int32; model weights are float32.
+      check(e.dtype == "float32" || (e.dtype == "int32" && e.group == "optimizer"), "model file: weight '",
+            e.name, "' has dtype '", e.dtype, "'; only float32 weights are supported");
+      check(!w.contains("quantization"), "model file: weight '", e.name, "' is quantized; not supported yet");
       const Json& shape_json = field(w, "shape", "weight");
-      check(shape_json.is_array() && shape_json.size() <= 8, "model file: weight '", name, "' has a bad shape");
-      Shape shape;
+      check(shape_json.is_array() && shape_json.size() <= 8, "model file: weight '", e.name, "' has a bad shape");
       std::size_t count = 1;
       for (const Json& d : shape_json) {
         check(d.is_number_integer() && d.get<long long>() >= 0 && d.get<long long>() <= (1 << 28),
-              "model file: weight '", name, "' has a bad shape ", shape_json.dump());
-        shape.push_back(d.get<int>());
+              "model file: weight '", e.name, "' has a bad shape ", shape_json.dump());
+        e.shape.push_back(d.get<int>());
         count *= static_cast<std::size_t>(d.get<int>());
-        check(count <= (std::size_t(1) << 28), "model file: weight '", name, "' is too large");
+        check(count <= (std::size_t(1) << 28), "model file: weight '", e.name, "' is too large");
       }
-      check(!entries.count(name), "model file: duplicate weight '", name, "'");
-      entries[name] = Entry{shape, offset};
-      offset += count * sizeof(float);
+      e.count = count;
+      e.offset = offset;
+      offset += count * 4;  // float32 and int32 alike
+      out.push_back(std::move(e));
     }
   }
-  check(offset == bytes.size(), "model file: the manifest describes ", offset,
-        " bytes of weights, the weight data has ", bytes.size());
+  check(offset == byte_count, "model file: the manifest describes ", offset,
+        " bytes of weights, the weight data has ", byte_count);
+  return out;
+}
+
+void load_weights(Model& model, const Json& manifest, std::span<const std::uint8_t> bytes) {
+  struct Entry {
+    Shape shape;
+    std::size_t offset;
+  };
+  std::map<std::string, Entry> entries;
+  for (const ManifestEntry& e : read_manifest(manifest, bytes.size())) {
+    if (e.group == "optimizer") continue;
+    check(!entries.count(e.name), "model file: duplicate weight '", e.name, "'");
+    entries[e.name] = Entry{e.shape, e.offset};
+  }
   const auto names = weight_names(model);
   const auto params = model.params();
   // Validate everything before writing anything, so a bad file leaves the model untouched.
@@ -299,6 +313,9 @@ std::shared_ptr<Model> load_artifacts(const Json& model_json, std::span<const st
   check(model_json.is_object(), "model file: model.json must be an object");
   auto model = model_from_topology(field(model_json, "modelTopology", "model.json"));
   load_weights(*model, field(model_json, "weightsManifest", "model.json"), weights);
+  // TF.js loadLayersModel compiles a model saved with its training config (and optimizer).
+  if (model_json.contains("trainingConfig") && model_json["trainingConfig"].is_object())
+    load_training_state(*model, model_json, weights);
   return model;
 }
 

@@ -28,9 +28,22 @@ std::shared_ptr<Model> model_from_topology(const Json& topology);
 std::vector<std::string> weight_names(Model& model);
 
 ModelArtifacts save_artifacts(Model& model, const std::string& weights_path = "weights.bin");
+
+// One weightsManifest entry with the position of its bytes in the concatenated weight data.
+struct ManifestEntry {
+  std::string name;
+  Shape shape;
+  std::size_t count = 0;   // values
+  std::string dtype;       // "float32" or "int32"
+  std::string group;       // TF.js weight group: "model" (also when absent) or "optimizer"
+  std::size_t offset = 0;  // bytes
+};
+// Validates the manifest against the byte count; entries in file order.
+std::vector<ManifestEntry> read_manifest(const Json& weights_manifest, std::size_t byte_count);
 // Reads model.json (as JSON) and the concatenated bytes of its weight files.
 std::shared_ptr<Model> load_artifacts(const Json& model_json, std::span<const std::uint8_t> weights);
 // Assigns weights to an existing model by name; every model weight must be present.
+// Optimizer weights (group "optimizer") are left to load_training_state.
 void load_weights(Model& model, const Json& weights_manifest, std::span<const std::uint8_t> weights);
 
 }  // namespace simdnn

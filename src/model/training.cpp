@@ -41,6 +41,7 @@ void Model::compile(const CompileOptions& options) {
   for (const Param& p : params())
     if (p.trainable && p.grad != nullptr) trainable_params_.push_back(p);
   optimizer_ = options.optimizer;
+  compile_options_ = options;
   output_loss_sum_.assign(n_out, 0.0);
   reset_metrics();
 }

@@ -21,6 +21,9 @@ Json optional_json(const std::optional<double>& v) { return v ? Json(*v) : Json(
 Optimizer::Optimizer(OptimizerOptions options) : options_(std::move(options)) {}
 
 void Optimizer::set_learning_rate(float lr) {
+  check(!options_.schedule, name(), ": the learning rate is the schedule ",
+        options_.schedule ? options_.schedule->class_name() : "",
+        " given at construction; it cannot be set (Keras semantics)");
   check(std::isfinite(lr) && lr >= 0.0f, name(),
         ": learning rate must be a finite number >= 0, got ", lr);
   options_.learning_rate = lr;
@@ -180,6 +183,12 @@ void Optimizer::update_rows(std::size_t index, Tensor& value, const Tensor& grad
   scatter(sparse_value_, value);
 }
 
+std::vector<std::string> Optimizer::slot_names() const {
+  std::vector<std::string> out;
+  for (const auto& group : slot_groups()) out.insert(out.end(), group.begin(), group.end());
+  return out;
+}
+
 std::vector<Tensor*> Optimizer::state_tensors() {
   std::vector<Tensor*> out;
   std::size_t first_slot = 0;
@@ -193,7 +202,8 @@ std::vector<Tensor*> Optimizer::state_tensors() {
 
 Json Optimizer::base_config() const {
   return Json{{"name", options_.instance_name},
-              {"learning_rate", options_.learning_rate},
+              {"learning_rate", options_.schedule ? options_.schedule->to_json()
+                                                  : Json(options_.learning_rate)},
               {"weight_decay", optional_json(options_.weight_decay)},
               {"clipnorm", optional_json(options_.clipnorm)},
               {"global_clipnorm", optional_json(options_.global_clipnorm)},
@@ -252,11 +262,12 @@ OptimizerOptions read_common_options(ConfigReader& reader, const std::string& in
                                      std::optional<double> default_weight_decay) {
   OptimizerOptions o;
   o.instance_name = reader.string("name", instance_name);
-  if (reader.has("learning_rate") && reader.raw("learning_rate").is_object())
-    fail(reader.context(), ": option 'learning_rate' must be a number; learning-rate schedules ",
-         "are not supported (change the rate with set_learning_rate), got ",
-         reader.raw("learning_rate").dump());
-  o.learning_rate = number_option(reader, "learning_rate", default_learning_rate, 0.0, kUnbounded);
+  if (reader.has("learning_rate") && reader.raw("learning_rate").is_object()) {
+    o.schedule = schedule_from_json(reader.raw("learning_rate"));
+    o.learning_rate = o.schedule->value(0);
+  } else {
+    o.learning_rate = number_option(reader, "learning_rate", default_learning_rate, 0.0, kUnbounded);
+  }
   const Json* decay = reader.raw_or_null("weight_decay");
   o.weight_decay = decay ? std::optional<double>(number_option(reader, "weight_decay", 0.0, 0.0,
                                                                kUnbounded))

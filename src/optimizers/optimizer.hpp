@@ -12,6 +12,7 @@
 #include "core/json.hpp"
 #include "core/tensor.hpp"
 #include "layers/layer.hpp"
+#include "optimizers/schedules.hpp"
 
 namespace simdnn {
 
@@ -19,6 +20,8 @@ namespace simdnn {
 struct OptimizerOptions {
   std::string instance_name;            // Keras "name": "adam", "SGD", ...
   double learning_rate = 0.001;
+  // Keras: learning_rate may be a LearningRateSchedule, evaluated at every step.
+  std::shared_ptr<LearningRateSchedule> schedule;
   std::optional<double> weight_decay;   // decoupled: w -= w * weight_decay * lr before the update
   std::optional<double> clipnorm;        // per-parameter gradient norm bound
   std::optional<double> global_clipnorm; // bound on the norm of all gradients together
@@ -44,8 +47,14 @@ class Optimizer {
   void build(const std::vector<Param>& params);
   bool built() const { return built_; }
 
-  float learning_rate() const { return static_cast<float>(options_.learning_rate); }
-  void set_learning_rate(float lr);  // takes effect from the next step
+  // The rate the next step uses: the schedule's value at iterations(), or the fixed rate.
+  float learning_rate() const {
+    return static_cast<float>(options_.schedule ? options_.schedule->value(iterations_)
+                                                : options_.learning_rate);
+  }
+  // Takes effect from the next step; an optimizer built with a schedule refuses (as Keras).
+  void set_learning_rate(float lr);
+  const std::shared_ptr<LearningRateSchedule>& schedule() const { return options_.schedule; }
   std::int64_t iterations() const { return iterations_; }
   void set_iterations(std::int64_t n);
 
@@ -55,6 +64,11 @@ class Optimizer {
   // within a group parameter by parameter (e.g. Adam: m0 v0 m1 v1 ..., then vhat0 vhat1 ...
   // with amsgrad). Empty before the first step()/build().
   virtual std::vector<Tensor*> state_tensors();
+  // The same state addressed for checkpoints: Keras slot names (flattened over the groups)
+  // and the slot of one updated parameter (k-th param that receives updates).
+  std::vector<std::string> slot_names() const;
+  std::size_t updated_count() const { return updated_.size(); }
+  Tensor& state_slot(std::size_t param, std::size_t slot_number) { return slot(param, slot_number); }
 
  protected:
   explicit Optimizer(OptimizerOptions options);

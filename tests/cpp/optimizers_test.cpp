@@ -338,8 +338,11 @@ TEST_CASE("optimizer names, defaults and config errors", "[optimizers]") {
                       Catch::Contains("clipnorm") && Catch::Contains("global_clipnorm"));
   REQUIRE_THROWS_WITH(make_optimizer("sgd", {{"clipvalue", 0}}), Catch::Contains("clipvalue"));
   REQUIRE_THROWS_WITH(make_optimizer("adam", {{"use_ema", true}}), Catch::Contains("use_ema"));
-  REQUIRE_THROWS_WITH(make_optimizer("adam", {{"learning_rate", {{"class_name", "ExponentialDecay"}}}}),
-                      Catch::Contains("schedules"));
+  REQUIRE_THROWS_WITH(make_optimizer("adam", {{"learning_rate", {{"class_name", "StepDecay"}}}}),
+                      Catch::Contains("unknown learning-rate schedule 'StepDecay'"));
+  REQUIRE_THROWS_WITH(make_optimizer("adam", {{"learning_rate", {{"class_name", "ExponentialDecay"},
+                                                                  {"config", Json::object()}}}}),
+                      Catch::Contains("ExponentialDecay") && Catch::Contains("initial_learning_rate"));
   REQUIRE_THROWS_WITH(make_optimizer("adagrad", {{"initial_accumulator_value", -1}}),
                       Catch::Contains("initial_accumulator_value"));
 }
