@@ -4,8 +4,45 @@
 #include <cstddef>
 
 #include "kernels/gemm_microkernel.hpp"
+#include "kernels/simd_loops.hpp"
 
 namespace simdnn::kernels::gemm_detail {
+namespace {
+
+// Four rows of A (row-major, stride lda) into a 4-row panel: 4 x 4 blocks transposed in
+// registers, so the panel is written in whole batches instead of one float at a time
+// (the convolution's im2col columns go through here on every forward).
+void pack_four_rows(const float* src, int lda, int kc, float* dst) {
+  using simd::Batch;
+  using Pairs = xsimd::batch<double>;
+  const float* r0 = src;
+  const float* r1 = src + lda;
+  const float* r2 = src + 2 * std::ptrdiff_t(lda);
+  const float* r3 = src + 3 * std::ptrdiff_t(lda);
+  int p = 0;
+  for (; p + 4 <= kc; p += 4, dst += 16) {
+    const Batch a = simd::load(r0 + p), b = simd::load(r1 + p);
+    const Batch c = simd::load(r2 + p), d = simd::load(r3 + p);
+    // ab_lo = a0 b0 a1 b1, ab_hi = a2 b2 a3 b3; likewise cd. Pairs of floats then move as
+    // doubles: (a0 b0)(c0 d0) is column 0, (a1 b1)(c1 d1) column 1, ...
+    const Pairs ab_lo = xsimd::bitwise_cast<Pairs>(xsimd::zip_lo(a, b));
+    const Pairs ab_hi = xsimd::bitwise_cast<Pairs>(xsimd::zip_hi(a, b));
+    const Pairs cd_lo = xsimd::bitwise_cast<Pairs>(xsimd::zip_lo(c, d));
+    const Pairs cd_hi = xsimd::bitwise_cast<Pairs>(xsimd::zip_hi(c, d));
+    xsimd::bitwise_cast<Batch>(xsimd::zip_lo(ab_lo, cd_lo)).store_unaligned(dst);
+    xsimd::bitwise_cast<Batch>(xsimd::zip_hi(ab_lo, cd_lo)).store_unaligned(dst + 4);
+    xsimd::bitwise_cast<Batch>(xsimd::zip_lo(ab_hi, cd_hi)).store_unaligned(dst + 8);
+    xsimd::bitwise_cast<Batch>(xsimd::zip_hi(ab_hi, cd_hi)).store_unaligned(dst + 12);
+  }
+  for (; p < kc; ++p, dst += 4) {
+    dst[0] = r0[p];
+    dst[1] = r1[p];
+    dst[2] = r2[p];
+    dst[3] = r3[p];
+  }
+}
+
+}  // namespace
 
 void pack_a(int kMR, bool trans_a, const float* a, int lda, int row0, int rows, int p0, int kc,
             float* out) {
@@ -16,6 +53,8 @@ void pack_a(int kMR, bool trans_a, const float* a, int lda, int row0, int rows, 
       // A stored k x m: step p of the panel is r contiguous floats of row p0 + p.
       const float* src = a + std::ptrdiff_t(p0) * lda + row0 + panel;
       for (int p = 0; p < kc; ++p, src += lda) std::copy_n(src, r, dst + p * kMR);
+    } else if (kMR == 4 && r == 4) {
+      pack_four_rows(a + std::ptrdiff_t(row0 + panel) * lda + p0, lda, kc, dst);
     } else {
       for (int i = 0; i < r; ++i) {
         const float* src = a + std::ptrdiff_t(row0 + panel + i) * lda + p0;

@@ -53,6 +53,12 @@ void PoolingBase::forward(LayerCall& call) {
     kernels::average_pool_forward(window, x.data(), y.data());
     return;
   }
+  if (!call.training) {
+    // Inference needs no argmax; a backward after it recomputes one (see backward).
+    call.state.reset();
+    kernels::max_pool_values(window, x.data(), y.data());
+    return;
+  }
   std::vector<std::int32_t>& argmax = argmax_state(call).argmax;
   argmax.resize(y.size());
   kernels::max_pool_forward(window, x.data(), y.data(), argmax.data());
@@ -71,6 +77,13 @@ void PoolingBase::backward(LayerCall& call) {
   if (reduction_ == PoolReduction::average) {
     kernels::average_pool_backward(window, dy.data(), dx.data());
     return;
+  }
+  if (call.state == nullptr && call.outputs.size() == 1 && call.outputs[0].size() == dy.size()) {
+    // Forward ran in inference mode (gradient checks do that): find the argmax now.
+    Tensor y(call.outputs[0].shape());
+    std::vector<std::int32_t>& argmax = argmax_state(call).argmax;
+    argmax.resize(y.size());
+    kernels::max_pool_forward(window, x.data(), y.data(), argmax.data());
   }
   const auto* state = dynamic_cast<const ArgmaxState*>(call.state.get());
   check(state != nullptr && state->argmax.size() == dy.size(), context(),
