@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "kernels/elementwise.hpp"
+#include "kernels/simd_loops.hpp"
 
 namespace simdnn::kernels {
 
@@ -113,11 +114,13 @@ namespace {
 // Window rows are short runs (kw * cin floats: 5 for LeNet's first layer); a plain loop beats
 // a memmove call at that length, which under wasm is a call into the C library.
 inline void copy_run(const float* src, std::size_t count, float* dst) {
-  if (count > 32) {
+  if (count > 64) {
     std::copy(src, src + count, dst);
     return;
   }
-  for (std::size_t i = 0; i < count; ++i) dst[i] = src[i];
+  std::size_t i = 0;
+  for (; i + simd::lanes <= count; i += simd::lanes) simd::load(src + i).store_unaligned(dst + i);
+  for (; i < count; ++i) dst[i] = src[i];
 }
 inline void zero_run(float* dst, std::size_t count) {
   for (std::size_t i = 0; i < count; ++i) dst[i] = 0.0f;

@@ -42,6 +42,7 @@ void add_bias_rows(const float* x, const float* bias, float* out, std::size_t ro
   // per-row tail. Viewed flat, the bias repeats with period lcm(cols, lanes) floats, so a
   // short tiled copy of it turns the whole buffer into one run of full batches.
   constexpr std::size_t kMaxPeriod = 64;
+  if (rows == 0 || cols == 0) return;
   std::size_t period = cols;
   while (period % simd::lanes != 0) period += cols;
   if (cols >= 2 * simd::lanes || period > kMaxPeriod || rows * cols < period) {

@@ -51,8 +51,14 @@ void pack_a(int kMR, bool trans_a, const float* a, int lda, int row0, int rows, 
     float* dst = out + std::ptrdiff_t(panel) * kc;
     if (trans_a) {
       // A stored k x m: step p of the panel is r contiguous floats of row p0 + p.
+      // Inline copies: a memcpy call per 3-4 floats dominated the backward pass's profile.
       const float* src = a + std::ptrdiff_t(p0) * lda + row0 + panel;
-      for (int p = 0; p < kc; ++p, src += lda) std::copy_n(src, r, dst + p * kMR);
+      if (r == int(simd::lanes)) {
+        for (int p = 0; p < kc; ++p, src += lda) simd::load(src).store_unaligned(dst + p * kMR);
+      } else {
+        for (int p = 0; p < kc; ++p, src += lda)
+          for (int i = 0; i < r; ++i) dst[p * kMR + i] = src[i];
+      }
     } else if (kMR == 4 && r == 4) {
       pack_four_rows(a + std::ptrdiff_t(row0 + panel) * lda + p0, lda, kc, dst);
     } else {
@@ -79,8 +85,11 @@ void pack_b(int kNR, bool trans_b, const float* b, int ldb, int p0, int kc, int 
     } else {
       const float* src = b + std::ptrdiff_t(p0) * ldb + col0 + panel;
       for (int p = 0; p < kc; ++p, src += ldb) {
-        std::copy_n(src, w, dst + p * kNR);
-        std::fill(dst + p * kNR + w, dst + (p + 1) * kNR, 0.0f);
+        float* row = dst + p * kNR;
+        int j = 0;
+        for (; j + int(simd::lanes) <= w; j += int(simd::lanes)) simd::load(src + j).store_unaligned(row + j);
+        for (; j < w; ++j) row[j] = src[j];
+        for (; j < kNR; ++j) row[j] = 0.0f;
       }
     }
   }
