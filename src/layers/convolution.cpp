@@ -123,11 +123,13 @@ void Convolution::forward(LayerCall& call) {
   check_inputs(call);
   if (call.training) return forward_saving(call);
   // Inference keeps nothing for backward: the fused kernel never writes the full columns.
-  // A backward after it (gradient checks do that) recomputes them (see backward).
+  // An extra, empty entry in saved marks the saved tensors as stale (their buffers stay for
+  // the next training forward); a backward after this (gradient checks do that) recomputes
+  // them (see backward).
   const Tensor& x = *call.inputs[0];
   kernels::Window2D window = window_;
   window.batch = x.dim(0);
-  call.saved.clear();
+  call.saved.resize(kSavedCount + 1);
   call.outputs.resize(1);
   Tensor& y = call.outputs[0];
   y.resize(with_batch(window.batch, output_shapes()[0]));
