@@ -146,7 +146,8 @@ void im2col_rows(const Window2D& g, const float* x, std::size_t first_row, std::
         x0 + g.window_w <= g.in_w) {
       // Window wholly inside the image (most pixels): window_h straight runs.
       const float* src = image + std::size_t(y0) * input_row + std::size_t(x0) * channels;
-      for (int i = 0; i < g.window_h; ++i) copy_run(src + i * input_row, row_floats, row + i * row_floats);
+      for (int i = 0; i < g.window_h; ++i)
+        copy_run(src + i * input_row, row_floats, row + i * row_floats);
     } else {
       for_each_window_row(g, oy, ox, [&](std::size_t offset, int iy, int x_start, TapRange taps) {
         float* dst = row + offset;

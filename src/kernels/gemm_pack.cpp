@@ -87,7 +87,8 @@ void pack_b(int kNR, bool trans_b, const float* b, int ldb, int p0, int kc, int 
       for (int p = 0; p < kc; ++p, src += ldb) {
         float* row = dst + p * kNR;
         int j = 0;
-        for (; j + int(simd::lanes) <= w; j += int(simd::lanes)) simd::load(src + j).store_unaligned(row + j);
+        for (; j + int(simd::lanes) <= w; j += int(simd::lanes))
+          simd::load(src + j).store_unaligned(row + j);
         for (; j < w; ++j) row[j] = src[j];
         for (; j < kNR; ++j) row[j] = 0.0f;
       }
