@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "kernels/elementwise.hpp"
+#include "kernels/simd_loops.hpp"
 
 namespace simdnn::kernels {
 
@@ -109,36 +110,74 @@ void for_each_window_row(const Window2D& g, int oy, int ox, Visit&& visit) {
 
 }  // namespace
 
-void im2col(const Window2D& g, const float* x, float* columns) {
-  check_window(g, "im2col");
+namespace {
+// Window rows are short runs (kw * cin floats: 5 for LeNet's first layer); a plain loop beats
+// a memmove call at that length, which under wasm is a call into the C library.
+inline void copy_run(const float* src, std::size_t count, float* dst) {
+  if (count > 64) {
+    std::copy(src, src + count, dst);
+    return;
+  }
+  std::size_t i = 0;
+  for (; i + simd::lanes <= count; i += simd::lanes) simd::load(src + i).store_unaligned(dst + i);
+  for (; i < count; ++i) dst[i] = src[i];
+}
+inline void zero_run(float* dst, std::size_t count) {
+  for (std::size_t i = 0; i < count; ++i) dst[i] = 0.0f;
+}
+}  // namespace
+
+void im2col_rows(const Window2D& g, const float* x, std::size_t first_row, std::size_t row_count,
+                 float* columns) {
   const std::size_t channels = g.channels;
   const std::size_t row_floats = std::size_t(g.window_w) * channels;
   const std::size_t image_floats = std::size_t(g.in_h) * g.in_w * channels;
+  const std::size_t input_row = std::size_t(g.in_w) * channels;
+  const std::size_t image_pixels = std::size_t(g.out_h) * g.out_w;
+  const bool undilated = g.dilation_h == 1 && g.dilation_w == 1;
+  std::size_t b = first_row / image_pixels;
+  int oy = static_cast<int>(first_row % image_pixels) / g.out_w;
+  int ox = static_cast<int>(first_row % image_pixels) % g.out_w;
   float* row = columns;
-  for (int b = 0; b < g.batch; ++b) {
+  for (std::size_t n = 0; n < row_count; ++n, row += g.window_size()) {
     const float* image = x + b * image_floats;
-    for (int oy = 0; oy < g.out_h; ++oy) {
-      for (int ox = 0; ox < g.out_w; ++ox, row += g.window_size()) {
-        for_each_window_row(g, oy, ox, [&](std::size_t offset, int iy, int x0, TapRange taps) {
-          float* dst = row + offset;
-          if (iy < 0) return std::fill(dst, dst + row_floats, 0.0f);
-          const float* src = image + std::size_t(iy) * g.in_w * channels;
-          std::fill(dst, dst + taps.begin * channels, 0.0f);
-          if (g.dilation_w == 1) {
-            const float* first = src + std::size_t(x0 + taps.begin) * channels;
-            std::copy(first, first + std::size_t(taps.end - taps.begin) * channels,
-                      dst + taps.begin * channels);
-          } else {
-            for (int j = taps.begin; j < taps.end; ++j) {
-              const float* cell = src + std::size_t(x0 + j * g.dilation_w) * channels;
-              std::copy(cell, cell + channels, dst + j * channels);
-            }
-          }
-          std::fill(dst + taps.end * channels, dst + row_floats, 0.0f);
-        });
+    const int y0 = oy * g.stride_h - g.pad_top, x0 = ox * g.stride_w - g.pad_left;
+    if (undilated && y0 >= 0 && y0 + g.window_h <= g.in_h && x0 >= 0 &&
+        x0 + g.window_w <= g.in_w) {
+      // Window wholly inside the image (most pixels): window_h straight runs.
+      const float* src = image + std::size_t(y0) * input_row + std::size_t(x0) * channels;
+      for (int i = 0; i < g.window_h; ++i)
+        copy_run(src + i * input_row, row_floats, row + i * row_floats);
+    } else {
+      for_each_window_row(g, oy, ox, [&](std::size_t offset, int iy, int x_start, TapRange taps) {
+        float* dst = row + offset;
+        if (iy < 0) return zero_run(dst, row_floats);
+        const float* src = image + std::size_t(iy) * input_row;
+        zero_run(dst, taps.begin * channels);
+        if (g.dilation_w == 1) {
+          copy_run(src + std::size_t(x_start + taps.begin) * channels,
+                   std::size_t(taps.end - taps.begin) * channels, dst + taps.begin * channels);
+        } else {
+          for (int j = taps.begin; j < taps.end; ++j)
+            copy_run(src + std::size_t(x_start + j * g.dilation_w) * channels, channels,
+                     dst + j * channels);
+        }
+        zero_run(dst + taps.end * channels, row_floats - taps.end * channels);
+      });
+    }
+    if (++ox == g.out_w) {
+      ox = 0;
+      if (++oy == g.out_h) {
+        oy = 0;
+        ++b;
       }
     }
   }
+}
+
+void im2col(const Window2D& g, const float* x, float* columns) {
+  check_window(g, "im2col");
+  im2col_rows(g, x, 0, g.output_pixels(), columns);
 }
 
 void col2im(const Window2D& g, const float* columns, float* dx) {

@@ -66,6 +66,11 @@ namespace reference {
 SIMDNN_CONV_KERNELS
 }
 
+// Rows [first_row, first_row + row_count) of the im2col columns (row_count * window_size
+// floats): im2col is this over every row. For cache-sized blocks; the window is not checked.
+void im2col_rows(const Window2D& window, const float* x, std::size_t first_row,
+                 std::size_t row_count, float* columns);
+
 // Copies between an NHWC tensor and a larger one framed by zeros (ZeroPadding2D, Cropping2D).
 // The small tensor is (batch, h, w, channels); the large one is
 // (batch, top + h + bottom, left + w + right, channels).

@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "kernels/elementwise.hpp"
+#include "kernels/simd_loops.hpp"
 
 namespace simdnn::kernels {
 
@@ -78,6 +79,30 @@ void max_pool_forward(const Window2D& g, const float* x, float* y, std::int32_t*
           }
         }
         first = false;
+      }
+    }
+  });
+}
+
+void max_pool_values(const Window2D& g, const float* x, float* y) {
+  check_pool_window(g, "max_pool_values");
+  const std::size_t channels = g.channels;
+  const std::size_t lanes = simd::lanes;
+  for_each_output_pixel(g, [&](std::size_t pixel, std::size_t image, Cells cells) {
+    float* best = y + pixel * channels;
+    if (cells.count() == 0) {
+      std::fill_n(best, channels, -std::numeric_limits<float>::infinity());
+      return;
+    }
+    const float* first = x + cell_index(g, image, cells.row_begin, cells.col_begin);
+    std::copy(first, first + channels, best);
+    for (int iy = cells.row_begin; iy < cells.row_end; ++iy) {
+      for (int ix = cells.col_begin; ix < cells.col_end; ++ix) {
+        const float* cell = x + cell_index(g, image, iy, ix);
+        std::size_t c = 0;
+        for (; c + lanes <= channels; c += lanes)
+          xsimd::max(simd::load(best + c), simd::load(cell + c)).store_unaligned(best + c);
+        for (; c < channels; ++c) best[c] = std::max(best[c], cell[c]);
       }
     }
   });

@@ -12,6 +12,10 @@ namespace simdnn::kernels {
 // y: (batch, out_h, out_w, channels). argmax receives, per output element, the flat index
 // into x of the maximum (the first one in window row-major order on ties).
 void max_pool_forward(const Window2D& window, const float* x, float* y, std::int32_t* argmax);
+// The y of max_pool_forward without the argmax (inference), batched over channels. For
+// finite inputs it equals max_pool_forward's y exactly (its reference); NaN handling may
+// differ.
+void max_pool_values(const Window2D& window, const float* x, float* y);
 // dx (overwritten, window.input_size() floats): each dy routed to its argmax.
 void max_pool_backward(const Window2D& window, const float* dy, const std::int32_t* argmax,
                        float* dx);

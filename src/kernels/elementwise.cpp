@@ -38,8 +38,26 @@ void add_scalar(const float* x, float value, float* out, std::size_t n) {
 
 void add_bias_rows(const float* x, const float* bias, float* out, std::size_t rows,
                    std::size_t cols) {
-  for (std::size_t r = 0; r < rows; ++r)
-    add(x + r * cols, bias, out + r * cols, cols);
+  // Narrow rows (conv layers with 6 or 16 filters) would spend most of their time in the
+  // per-row tail. Viewed flat, the bias repeats with period lcm(cols, lanes) floats, so a
+  // short tiled copy of it turns the whole buffer into one run of full batches.
+  constexpr std::size_t kMaxPeriod = 64;
+  if (rows == 0 || cols == 0) return;
+  std::size_t period = cols;
+  while (period % simd::lanes != 0) period += cols;
+  if (cols >= 2 * simd::lanes || period > kMaxPeriod || rows * cols < period) {
+    for (std::size_t r = 0; r < rows; ++r) add(x + r * cols, bias, out + r * cols, cols);
+    return;
+  }
+  alignas(16) float pattern[kMaxPeriod];
+  for (std::size_t i = 0; i < period; ++i) pattern[i] = bias[i % cols];
+  const std::size_t n = rows * cols;
+  std::size_t i = 0;
+  for (; i + period <= n; i += period)
+    for (std::size_t j = 0; j < period; j += simd::lanes)
+      (simd::load(x + i + j) + simd::load(pattern + j)).store_unaligned(out + i + j);
+  // The rest is whole rows, so the pattern still lines up with it.
+  add(x + i, pattern, out + i, n - i);
 }
 
 void apply_mask(const float* x, const float* mask, float keep_scale, float* out, std::size_t n) {

@@ -1,6 +1,7 @@
 #include "layers/convolution.hpp"
 
 #include "core/error.hpp"
+#include "kernels/conv_forward.hpp"
 #include "kernels/elementwise.hpp"
 #include "kernels/gemm.hpp"
 #include "kernels/reductions.hpp"
@@ -120,6 +121,23 @@ std::vector<Param> Convolution::params() {
 
 void Convolution::forward(LayerCall& call) {
   check_inputs(call);
+  if (call.training) return forward_saving(call);
+  // Inference keeps nothing for backward: the fused kernel never writes the full columns.
+  // An extra, empty entry in saved marks the saved tensors as stale (their buffers stay for
+  // the next training forward); a backward after this (gradient checks do that) recomputes
+  // them (see backward).
+  const Tensor& x = *call.inputs[0];
+  kernels::Window2D window = window_;
+  window.batch = x.dim(0);
+  call.saved.resize(kSavedCount + 1);
+  call.outputs.resize(1);
+  Tensor& y = call.outputs[0];
+  y.resize(with_batch(window.batch, output_shapes()[0]));
+  kernels::conv_forward(window, x.data(), kernel_.data(), use_bias_ ? bias_.data() : nullptr,
+                        filters_, activation_, y.data());
+}
+
+void Convolution::forward_saving(LayerCall& call) {
   const Tensor& x = *call.inputs[0];
   kernels::Window2D window = window_;
   window.batch = x.dim(0);
@@ -152,6 +170,7 @@ void Convolution::forward(LayerCall& call) {
 
 void Convolution::backward(LayerCall& call) {
   check_grad_outputs(call);
+  if (call.saved.size() != kSavedCount) forward_saving(call);
   const Tensor& x = *call.inputs[0];
   const Tensor& dy = *call.grad_outputs[0];
   kernels::Window2D window = window_;

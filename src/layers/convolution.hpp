@@ -7,6 +7,7 @@
 // output = columns * kernel (kernel viewed as (kh*kw*cin) x filters), + bias, activation.
 // Backward: dkernel += columns^T * dz, dbias += column sums of dz, and (only when the input
 // gradient is needed) dx = col2im(dz * kernel^T). A 1x1 stride-1 convolution skips im2col.
+// Inference runs the fused, blocked kernels::conv_forward instead and saves nothing.
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,6 +54,9 @@ class Convolution : public Layer {
   std::vector<Shape> do_build(const std::vector<Shape>& input_shapes, Rng& rng) override;
 
  private:
+  // The training forward: keeps the columns and pre-activation backward needs.
+  void forward_saving(LayerCall& call);
+
   std::string class_name_;  // first: context() reads it while the other members initialise
   int rank_;
   int filters_;

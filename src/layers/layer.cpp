@@ -68,20 +68,24 @@ Json Layer::base_config() const {
 }
 
 void Layer::check_inputs(const LayerCall& call) const {
-  check(built_, context(), ": called before it was built");
-  check(call.inputs.size() == input_shapes_.size(), context(), ": expected ",
-        input_shapes_.size(), " input(s), got ", call.inputs.size());
+  // Runs on every forward: the messages (context(), shape strings) are built only on
+  // failure, as check() would build them eagerly on every call (visible in batch-1 profiles).
+  if (!built_) fail(context(), ": called before it was built");
+  if (call.inputs.size() != input_shapes_.size())
+    fail(context(), ": expected ", input_shapes_.size(), " input(s), got ", call.inputs.size());
   int batch = -1;
   for (std::size_t i = 0; i < call.inputs.size(); ++i) {
     const Tensor* x = call.inputs[i];
-    check(x != nullptr, context(), ": input ", i, " is missing");
+    if (x == nullptr) fail(context(), ": input ", i, " is missing");
     const Shape& s = x->shape();
     const bool ok = s.size() == input_shapes_[i].size() + 1 &&
                     std::equal(input_shapes_[i].begin(), input_shapes_[i].end(), s.begin() + 1);
-    check(ok, context(), ": expected input", (call.inputs.size() > 1 ? " " + std::to_string(i) : ""),
-          " of shape ", batch_shape_str(input_shapes_[i]), ", got ", shape_str(s));
+    if (!ok)
+      fail(context(), ": expected input", (call.inputs.size() > 1 ? " " + std::to_string(i) : ""),
+           " of shape ", batch_shape_str(input_shapes_[i]), ", got ", shape_str(s));
     if (batch < 0) batch = s[0];
-    check(s[0] == batch, context(), ": inputs disagree on batch size (", batch, " vs ", s[0], ")");
+    if (s[0] != batch)
+      fail(context(), ": inputs disagree on batch size (", batch, " vs ", s[0], ")");
   }
 }
 
@@ -117,12 +121,14 @@ void intersect_input_masks(LayerCall& call) {
 }
 
 void Layer::check_grad_outputs(const LayerCall& call) const {
-  check(call.grad_outputs.size() == call.outputs.size(), context(), ": expected ",
-        call.outputs.size(), " output gradient(s), got ", call.grad_outputs.size());
+  // Messages built only on failure, as in check_inputs.
+  if (call.grad_outputs.size() != call.outputs.size())
+    fail(context(), ": expected ", call.outputs.size(), " output gradient(s), got ",
+         call.grad_outputs.size());
   for (std::size_t i = 0; i < call.outputs.size(); ++i) {
-    check(call.grad_outputs[i] && call.grad_outputs[i]->shape() == call.outputs[i].shape(),
-          context(), ": expected output gradient of shape ", shape_str(call.outputs[i].shape()),
-          ", got ", call.grad_outputs[i] ? shape_str(call.grad_outputs[i]->shape()) : "none");
+    if (!call.grad_outputs[i] || call.grad_outputs[i]->shape() != call.outputs[i].shape())
+      fail(context(), ": expected output gradient of shape ", shape_str(call.outputs[i].shape()),
+           ", got ", call.grad_outputs[i] ? shape_str(call.grad_outputs[i]->shape()) : "none");
   }
 }
 

@@ -13,6 +13,7 @@ namespace {
 // they live in the call's state rather than in a float tensor; resize() keeps capacity.
 struct ArgmaxState : LayerState {
   std::vector<std::int32_t> argmax;
+  bool stale = false;  // the last forward ran in inference mode and skipped the argmax
 };
 
 ArgmaxState& argmax_state(LayerCall& call) {
@@ -53,7 +54,16 @@ void PoolingBase::forward(LayerCall& call) {
     kernels::average_pool_forward(window, x.data(), y.data());
     return;
   }
-  std::vector<std::int32_t>& argmax = argmax_state(call).argmax;
+  ArgmaxState& state = argmax_state(call);
+  if (!call.training) {
+    // Inference needs no argmax; a backward after it recomputes one (see backward). The
+    // state keeps its buffer, so switching modes does not reallocate it.
+    state.stale = true;
+    kernels::max_pool_values(window, x.data(), y.data());
+    return;
+  }
+  state.stale = false;
+  std::vector<std::int32_t>& argmax = state.argmax;
   argmax.resize(y.size());
   kernels::max_pool_forward(window, x.data(), y.data(), argmax.data());
 }
@@ -71,6 +81,14 @@ void PoolingBase::backward(LayerCall& call) {
   if (reduction_ == PoolReduction::average) {
     kernels::average_pool_backward(window, dy.data(), dx.data());
     return;
+  }
+  auto* stale = dynamic_cast<ArgmaxState*>(call.state.get());
+  if (stale != nullptr && stale->stale) {
+    // Forward ran in inference mode (gradient checks do that): find the argmax now.
+    Tensor y(call.outputs[0].shape());
+    stale->argmax.resize(y.size());
+    kernels::max_pool_forward(window, x.data(), y.data(), stale->argmax.data());
+    stale->stale = false;
   }
   const auto* state = dynamic_cast<const ArgmaxState*>(call.state.get());
   check(state != nullptr && state->argmax.size() == dy.size(), context(),

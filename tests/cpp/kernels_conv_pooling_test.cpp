@@ -67,7 +67,7 @@ TEST_CASE("pooling kernels match nested loops", "[kernels]") {
   for (const auto& size : sizes)
     for (const auto& pool : pools)
       for (const auto& stride : strides)
-        for (int channels : {1, 3})
+        for (int channels : {1, 3, 6, 17})  // 6, 17: batched channels plus a tail
           for (k::Padding padding : {k::Padding::valid, k::Padding::same}) {
             k::Window2D g;
             g.batch = 2;
@@ -96,6 +96,9 @@ TEST_CASE("pooling kernels match nested loops", "[kernels]") {
             k::max_pool_forward(g, x.data(), y.data(), argmax.data());
             CHECK(y == want_max.y);
             CHECK(std::vector<int>(argmax.begin(), argmax.end()) == want_max.argmax);
+            std::vector<float> values(outputs, 55.0f);  // the inference path: no argmax
+            k::max_pool_values(g, x.data(), values.data());
+            CHECK(values == want_max.y);
             std::vector<float> dx(g.input_size(), 99.0f);
             k::max_pool_backward(g, dy.data(), argmax.data(), dx.data());
             check_all_close(dx, want_max.dx_max, 1e-6f, 1e-6f);

@@ -1,4 +1,4 @@
-// GEMM: the Eigen path against the double-accumulating triple loop, for all four
+// GEMM: the packed xsimd path against the double-accumulating triple loop, for all four
 // transpose combinations, odd sizes, padded row strides, several alpha/beta, and
 // beta == 0 over a NaN-filled C.
 #include <catch2/catch.hpp>
@@ -119,6 +119,30 @@ TEST_CASE("gemm matches the reference for all transposes, odd sizes and padded s
           for (int k : sizes)
             for (const auto& ab : alpha_beta)
               check_gemm_case({trans_a, trans_b, m, n, k, ab[0], ab[1]}, false);
+}
+
+TEST_CASE("gemm matches the reference on every tile edge from 1 to 37", "[kernels]") {
+  // Every m and n in 1..37 hits each partial register tile (rows mod 6, columns mod 8),
+  // and m <= 6 takes the path that reads B in place.
+  for (bool trans_a : {false, true})
+    for (bool trans_b : {false, true})
+      for (int m = 1; m <= 37; ++m)
+        for (int n = 1; n <= 37; ++n)
+          check_gemm_case({trans_a, trans_b, m, n, (m * 7 + n) % 37 + 1, 1.0f, 0.0f}, false);
+  for (int m : {1, 2, 5, 6, 7, 13, 31, 37})
+    for (int n : {1, 8, 11, 29, 37})
+      check_gemm_case({false, false, m, n, 23, 0.5f, -1.0f}, false);
+}
+
+TEST_CASE("gemm matches the reference across its cache blocks", "[kernels]") {
+  // k beyond one 256-deep slice (later slices add onto the first), m beyond one 72-row
+  // block of A, n beyond one 1024-column block of B; and the in-place-B path with a long k.
+  for (bool trans_a : {false, true})
+    for (bool trans_b : {false, true}) {
+      check_gemm_case({trans_a, trans_b, 79, 1031, 300, 1.0f, 0.0f}, true);
+      check_gemm_case({trans_a, trans_b, 150, 21, 515, -0.5f, 1.0f}, false);
+      check_gemm_case({trans_a, trans_b, 3, 45, 600, 2.0f, 0.5f}, false);
+    }
 }
 
 TEST_CASE("gemm with beta == 0 overwrites a NaN-filled C", "[kernels]") {

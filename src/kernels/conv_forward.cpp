@@ -1,0 +1,92 @@
+// Blocked inference convolution (see conv_forward.hpp) and its plain-loop reference.
+#include "kernels/conv_forward.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <vector>
+
+#include "core/error.hpp"
+#include "kernels/elementwise.hpp"
+#include "kernels/gemm.hpp"
+
+namespace simdnn::kernels {
+namespace {
+
+void check_filters(int filters, const char* function) {
+  check(filters >= 1, function, ": filters must be positive, got ", filters);
+}
+
+// Output pixels per block: the block's columns stay near 64 KB (L2-resident next to the
+// packed GEMM panels), in whole 6-row register tiles, and at least one tile.
+std::size_t block_rows(std::size_t taps) {
+  const std::size_t budget = 16384 / std::max<std::size_t>(taps, 1);
+  return std::max<std::size_t>(6, budget / 6 * 6);
+}
+
+}  // namespace
+
+void conv_forward(const Window2D& g, const float* x, const float* kernel, const float* bias,
+                  int filters, const ActivationSpec& activation, float* y) {
+  check_window(g, "conv_forward");
+  check_filters(filters, "conv_forward");
+  const std::size_t f = static_cast<std::size_t>(filters);
+  // With padding, border windows take im2col's slow path (a quarter of the pixels of a
+  // 28x28 'same' 5x5 convolution). Framing the input with zeros once turns every window
+  // into an inside one, at the cost of one copy of the input.
+  thread_local std::vector<float> framed;
+  Window2D window = g;
+  const int need_h = (g.out_h - 1) * g.stride_h + (g.window_h - 1) * g.dilation_h + 1;
+  const int need_w = (g.out_w - 1) * g.stride_w + (g.window_w - 1) * g.dilation_w + 1;
+  const int bottom = std::max(0, need_h - g.pad_top - g.in_h);
+  const int right = std::max(0, need_w - g.pad_left - g.in_w);
+  if (g.pad_top > 0 || g.pad_left > 0 || bottom > 0 || right > 0) {
+    Frame2D frame{g.batch, g.in_h, g.in_w, g.channels, g.pad_top, bottom, g.pad_left, right};
+    window.in_h = g.pad_top + g.in_h + bottom;
+    window.in_w = g.pad_left + g.in_w + right;
+    window.pad_top = window.pad_left = 0;
+    if (framed.size() < window.input_size()) framed.resize(window.input_size());
+    zero_pad_2d(frame, x, framed.data());
+    x = framed.data();
+  }
+  const std::size_t pixels = window.output_pixels();
+  const std::size_t taps = window.window_size();
+  const bool pointwise = window.is_pointwise();
+  thread_local std::vector<float> columns;
+  const std::size_t block = std::min(pixels, block_rows(taps));
+  if (!pointwise && columns.size() < block * taps) columns.resize(block * taps);
+  for (std::size_t first = 0; first < pixels; first += block) {
+    const std::size_t rows = std::min(block, pixels - first);
+    const float* a = x + first * taps;
+    if (!pointwise) {
+      im2col_rows(window, x, first, rows, columns.data());
+      a = columns.data();
+    }
+    float* out = y + first * f;
+    gemm(false, false, static_cast<int>(rows), filters, static_cast<int>(taps), 1.0f, a,
+         static_cast<int>(taps), kernel, filters, 0.0f, out, filters);
+    if (bias) add_bias_rows(out, bias, out, rows, f);
+    if (activation.kind != Activation::linear) activation_forward(activation, out, out, rows, f);
+  }
+}
+
+namespace reference {
+
+// Straight from the definition: the whole columns matrix, the reference GEMM, then bias and
+// activation over the full output.
+void conv_forward(const Window2D& g, const float* x, const float* kernel, const float* bias,
+                  int filters, const ActivationSpec& activation, float* y) {
+  check_window(g, "reference::conv_forward");
+  check_filters(filters, "reference::conv_forward");
+  const std::size_t pixels = g.output_pixels();
+  const std::size_t taps = g.window_size();
+  std::vector<float> columns(pixels * taps);
+  reference::im2col(g, x, columns.data());
+  reference::gemm(false, false, static_cast<int>(pixels), filters, static_cast<int>(taps), 1.0f,
+       columns.data(), static_cast<int>(taps), kernel, filters, 0.0f, y, filters);
+  for (std::size_t p = 0; p < pixels; ++p)
+    for (int j = 0; j < filters; ++j) y[p * filters + j] += bias ? bias[j] : 0.0f;
+  reference::activation_forward(activation, y, y, pixels, filters);
+}
+
+}  // namespace reference
+}  // namespace simdnn::kernels
