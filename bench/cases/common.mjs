@@ -21,7 +21,22 @@ export const MODELS = {
   // The same with Bidirectional(LSTM(64)), outputs concatenated (the Keras default).
   bilstm: { data: 'tokens', inputShape: [100], vocabulary: 10000, embeddingSize: 64, units: 64, classes: 1,
     batchSize: 32, learningRate: 1e-3, loss: 'binaryCrossentropy', bidirectional: true },
+  // The seed's convolutional autoencoder with UpSampling2D, trained on (x, x): Conv 16@3x3 same
+  // relu, MaxPool 2, Conv 8@3x3 same relu, MaxPool 2 (7x7x8 code), Conv 8@3x3 same relu,
+  // UpSampling 2, Conv 16@3x3 same relu, UpSampling 2, Conv 1@3x3 same sigmoid.
+  convae: { data: 'mnist', inputShape: [28, 28, 1], autoencoder: true, batchSize: 64, learningRate: 1e-3,
+    loss: 'binaryCrossentropy' },
+  // The seed's dense GAN (demos/gan): G 32-d noise -> 128 selu -> 256 selu -> 784 sigmoid,
+  // D 784 -> 256 selu -> 128 selu -> 1 sigmoid, RMSprop for both. One step = D on a batch of
+  // real and a batch of fake images (one trainOnBatch), then G through the frozen D.
+  gan: { data: 'mnist', inputShape: [784], latentDim: 32, generatorUnits: [128, 256], discriminatorUnits: [256, 128],
+    batchSize: 128, learningRate: 1e-3 },
 };
+
+// The training target's shape per sample: the input itself for an autoencoder.
+export function targetShape(model) {
+  return model.autoencoder ? model.inputShape : [model.classes];
+}
 
 // Budgets keep a full run under ~15 minutes and a quick one under ~3 on 2 cores even with the
 // slow tfjs-cpu backend: each timing loop stops at `reps` samples or after `seconds`, whichever
@@ -39,7 +54,7 @@ const PROFILES = {
     // the warm-up) times fewer whole batches per epoch instead, down to one batch and a single
     // timed epoch; the JSON records samplesPerEpoch and every sample.
     train: {
-      sizes: { mlp: [4096, 1024], lenet: [1024, 256], lstm: [256, 64], bilstm: [256, 64] },
+      sizes: { mlp: [4096, 1024], lenet: [1024, 256], lstm: [256, 64], bilstm: [256, 64], convae: [1024, 256] },
       epochSeconds: 8,
       slowBatchSeconds: 30,
       timed: { reps: 5, seconds: 15, minReps: 2 },
@@ -49,11 +64,13 @@ const PROFILES = {
       batch: { reps: 100, seconds: 2 },
       single: { reps: 300, seconds: 1.5 },
     },
+    // One timed sample = one GAN step on a fresh real batch.
+    gan: { warmup: { calls: 10, seconds: 2 }, timed: { reps: 40, seconds: 6 } },
   },
   quick: {
     gemm: { warmup: { calls: 5, seconds: 0.5 }, timed: { reps: 10, seconds: 0.6 } },
     train: {
-      sizes: { mlp: [512, 512], lenet: [128, 64], lstm: [32, 32], bilstm: [32, 32] },
+      sizes: { mlp: [512, 512], lenet: [128, 64], lstm: [32, 32], bilstm: [32, 32], convae: [128, 64] },
       epochSeconds: 1,
       slowBatchSeconds: 30,
       timed: { reps: 2, seconds: 1, minReps: 2 },
@@ -63,6 +80,7 @@ const PROFILES = {
       batch: { reps: 20, seconds: 0.4 },
       single: { reps: 50, seconds: 0.3 },
     },
+    gan: { warmup: { calls: 3, seconds: 0.5 }, timed: { reps: 5, seconds: 1 } },
   },
 };
 
@@ -81,6 +99,8 @@ export const METRICS = {
   'lstm-predict-1': { label: 'LSTM(64) predict, 1 sequence', unit: 'ms/call', better: 'lower' },
   'bilstm-train': { label: 'BiLSTM(64) fit, batch 32', unit: 'samples/s', better: 'higher' },
   'bilstm-predict-1': { label: 'BiLSTM(64) predict, 1 sequence', unit: 'ms/call', better: 'lower' },
+  'convae-train': { label: 'Conv autoencoder fit, batch 64', unit: 'samples/s', better: 'higher' },
+  'gan-step': { label: 'Dense GAN step, batch 128', unit: 'ms/step', better: 'lower' },
 };
 
 // Which libraries a case runs on (run.mjs): the patched TF.js WASM column only differs from the
@@ -108,6 +128,8 @@ export const CASES = {
   'bilstm-train': { kind: 'train', model: 'bilstm', metrics: ['bilstm-train'], libraries: WITH_PATCH,
     skip: { 'tfjs-cpu': TOO_SLOW } },
   'bilstm-predict': { kind: 'predict', model: 'bilstm', rows: [1], metrics: ['bilstm-predict-1'], libraries: CORE },
+  'convae-train': { kind: 'train', model: 'convae', metrics: ['convae-train'], libraries: WITH_PATCH },
+  'gan-step': { kind: 'gan', model: 'gan', metrics: ['gan-step'], libraries: CORE },
 };
 
 export function parseWorkerArgs(argv) {
@@ -182,6 +204,7 @@ export function syntheticData(model, samples, seed = 1) {
   } else {
     for (let i = 0; i < x.length; ++i) x[i] = random();
   }
+  if (model.autoencoder) return { x, y: x, samples, width };
   const y = new Float32Array(samples * model.classes);
   for (let s = 0; s < samples; ++s) {
     if (model.classes === 1) y[s] = random() < 0.5 ? 0 : 1;
@@ -240,6 +263,8 @@ export function report(result) {
 //     name: a key of MODELS; data: syntheticData(MODELS[name], ...)
 //     fitEpoch(rows): one shuffled epoch over the first `rows` samples (a multiple of the batch)
 //     predict(rows): one predict call on the first `rows` samples, output read back
+//   buildGan(data) -> { step(i), dispose() }  (MODELS.gan, the Keras GAN idiom; step(i) = one
+//     GAN step with real batch i of data (batchSize rows each) and fresh noise)
 // An adapter that cannot build or train a model throws Unsupported(reason).
 export async function measureCase(options, library) {
   const { spec, profile } = options;
@@ -257,6 +282,17 @@ export async function measureCase(options, library) {
     }
   }
   const model = MODELS[spec.model];
+  if (spec.kind === 'gan') {
+    const data = syntheticData(model, model.batchSize * 8);
+    const gan = await library.buildGan(data);
+    try {
+      let step = 0;
+      const samples = await timeCalls(() => gan.step(step++ % 8), profile.warmup, profile.timed);
+      return { metrics: [metric('gan-step', median(samples), samples)] };
+    } finally {
+      gan.dispose();
+    }
+  }
   if (spec.kind === 'train') {
     const [trainSamples, warmupSamples] = profile.sizes[spec.model];
     const data = syntheticData(model, trainSamples);

@@ -3,7 +3,7 @@
 // the GEMM case calls the raw kernel through the bench bindings (wasm/api_bench.cpp).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { MODELS, Unavailable, measureCase, runWorker } from './common.mjs';
+import { MODELS, Unavailable, measureCase, runWorker, targetShape } from './common.mjs';
 
 const distWasm = new URL('../../dist/simdnn.wasm', import.meta.url);
 
@@ -62,6 +62,16 @@ function buildLayers(nn, name) {
       L.dense({ units: m.classes, activation: 'softmax' }),
     ];
   }
+  if (name === 'convae') {
+    const conv = (filters, extra = {}) => L.conv2d({ filters, kernelSize: 3, padding: 'same', activation: 'relu', ...extra });
+    return [
+      conv(16, { inputShape: m.inputShape }), L.maxPooling2d({ poolSize: 2 }),
+      conv(8), L.maxPooling2d({ poolSize: 2 }),
+      conv(8), L.upSampling2d({ size: 2 }),
+      conv(16), L.upSampling2d({ size: 2 }),
+      conv(1, { activation: 'sigmoid' }),
+    ];
+  }
   return [
     L.embedding({ inputDim: m.vocabulary, outputDim: m.embeddingSize, inputShape: m.inputShape }),
     m.bidirectional ? L.bidirectional({ layer: L.lstm({ units: m.units }), mergeMode: 'concat' }) : L.lstm({ units: m.units }),
@@ -84,7 +94,7 @@ async function modelLibrary() {
       const firstRows = (rows) => {
         if (!cache.has(rows)) {
           cache.set(rows, [nn.tensor(data.x.subarray(0, rows * data.width), [rows, ...m.inputShape]),
-            nn.tensor(data.y.subarray(0, rows * m.classes), [rows, m.classes])]);
+            nn.tensor(data.y.subarray(0, rows * data.y.length / data.samples), [rows, ...targetShape(m)])]);
         }
         return cache.get(rows);
       };
@@ -101,6 +111,36 @@ async function modelLibrary() {
         dispose() {
           for (const tensor of [...cache.values()].flat()) tensor.dispose();
           model.dispose();
+        },
+      };
+    },
+
+    // The Keras GAN idiom, stepped by the engine's GAN trainer (one call per step).
+    buildGan(data) {
+      const m = MODELS.gan;
+      nn.setSeed(1);
+      const L = nn.layers;
+      const generator = nn.sequential({ layers: [
+        L.dense({ units: m.generatorUnits[0], activation: 'selu', inputShape: [m.latentDim] }),
+        L.dense({ units: m.generatorUnits[1], activation: 'selu' }),
+        L.dense({ units: 784, activation: 'sigmoid' }),
+      ] });
+      const discriminator = nn.sequential({ layers: [
+        L.dense({ units: m.discriminatorUnits[0], activation: 'selu', inputShape: [784] }),
+        L.dense({ units: m.discriminatorUnits[1], activation: 'selu' }),
+        L.dense({ units: 1, activation: 'sigmoid' }),
+      ] });
+      discriminator.compile({ optimizer: nn.optimizers.rmsprop(m.learningRate), loss: 'binaryCrossentropy' });
+      discriminator.trainable = false;
+      const gan = nn.sequential({ layers: [generator, discriminator] });
+      gan.compile({ optimizer: nn.optimizers.rmsprop(m.learningRate), loss: 'binaryCrossentropy' });
+      const trainer = nn.training.ganTrainer({ generator, discriminator, gan, latentDim: m.latentDim, seed: 1 });
+      const batches = Array.from({ length: data.samples / m.batchSize },
+        (_, i) => nn.tensor(data.x.subarray(i * m.batchSize * 784, (i + 1) * m.batchSize * 784), [m.batchSize, 784]));
+      return {
+        step: (i) => trainer.step(batches[i]),
+        dispose() {
+          for (const item of [...batches, trainer, gan, generator, discriminator]) item.dispose();
         },
       };
     },

@@ -3,7 +3,7 @@
 // thread, so it is compared like for like with simdnn's single-threaded build. With --patch the
 // wasm backend first gets our own plain kernels for the gradients it ships without
 // (tfjs-wasm-patch.mjs); without it, a missing kernel is reported as unsupported.
-import { MODELS, Unsupported, fillGemmInputs, measureCase, runWorker } from './common.mjs';
+import { MODELS, Unsupported, fillGemmInputs, measureCase, runWorker, targetShape } from './common.mjs';
 import { registerMissingWasmKernels } from './tfjs-wasm-patch.mjs';
 
 const backend = process.argv.find((a) => a.startsWith('--backend='))?.slice('--backend='.length);
@@ -64,6 +64,16 @@ function buildLayers(tf, tfl, name) {
       L.dense({ units: m.classes, activation: 'softmax' }),
     ];
   }
+  if (name === 'convae') {
+    const conv = (filters, extra = {}) => L.conv2d({ filters, kernelSize: 3, padding: 'same', activation: 'relu', ...extra });
+    return [
+      conv(16, { inputShape: m.inputShape }), L.maxPooling2d({ poolSize: 2 }),
+      conv(8), L.maxPooling2d({ poolSize: 2 }),
+      conv(8), L.upSampling2d({ size: [2, 2] }),
+      conv(16), L.upSampling2d({ size: [2, 2] }),
+      conv(1, { activation: 'sigmoid' }),
+    ];
+  }
   // TF.js builds its default Orthogonal recurrent initializer from a QR decomposition made of
   // many small ops: 5-25 s per model on the cpu backend before anything is timed. The
   // initializer changes no timed cost, so use Glorot here to keep the run short.
@@ -109,7 +119,7 @@ function tfjsLibrary(tf, tfl) {
       const firstRows = (rows) => {
         if (!cache.has(rows)) {
           cache.set(rows, [tf.tensor(data.x.subarray(0, rows * data.width), [rows, ...m.inputShape]),
-            tf.tensor2d(data.y.subarray(0, rows * m.classes), [rows, m.classes])]);
+            tf.tensor(data.y.subarray(0, rows * data.y.length / data.samples), [rows, ...targetShape(m)])]);
         }
         return cache.get(rows);
       };
@@ -130,6 +140,52 @@ function tfjsLibrary(tf, tfl) {
         dispose() {
           tf.dispose([...cache.values()].flat());
           model.dispose();
+        },
+      };
+    },
+
+    // The Keras GAN idiom written out in TF.js: D's trainOnBatch on real and fake images
+    // together, then the combined model's through the frozen D -- what the engine's GAN
+    // trainer does in one call. TF.js reads `trainable` when it trains, not when it compiles
+    // (Keras), so D is unfrozen around its own step.
+    buildGan(data) {
+      const m = MODELS.gan;
+      const L = tfl.layers;
+      const generator = tfl.sequential({ layers: [
+        L.dense({ units: m.generatorUnits[0], activation: 'selu', inputShape: [m.latentDim] }),
+        L.dense({ units: m.generatorUnits[1], activation: 'selu' }),
+        L.dense({ units: 784, activation: 'sigmoid' }),
+      ] });
+      const discriminator = tfl.sequential({ layers: [
+        L.dense({ units: m.discriminatorUnits[0], activation: 'selu', inputShape: [784] }),
+        L.dense({ units: m.discriminatorUnits[1], activation: 'selu' }),
+        L.dense({ units: 1, activation: 'sigmoid' }),
+      ] });
+      discriminator.compile({ optimizer: tf.train.rmsprop(m.learningRate), loss: 'binaryCrossentropy' });
+      discriminator.trainable = false;
+      const gan = tfl.sequential({ layers: [generator, discriminator] });
+      gan.compile({ optimizer: tf.train.rmsprop(m.learningRate), loss: 'binaryCrossentropy' });
+      const n = m.batchSize;
+      const batches = Array.from({ length: data.samples / n },
+        (_, i) => tf.tensor2d(data.x.subarray(i * n * 784, (i + 1) * n * 784), [n, 784]));
+      const labelsD = tf.concat([tf.ones([n, 1]), tf.zeros([n, 1])]);
+      const labelsG = tf.ones([n, 1]);
+      return {
+        async step(i) {
+          const [x, noise] = tf.tidy(() => {
+            const fake = generator.predict(tf.randomNormal([n, m.latentDim]));
+            return [tf.concat([batches[i], fake]), tf.randomNormal([n, m.latentDim])];
+          });
+          discriminator.trainable = true;
+          const dLoss = await discriminator.trainOnBatch(x, labelsD);
+          discriminator.trainable = false;
+          const gLoss = await gan.trainOnBatch(noise, labelsG);
+          tf.dispose([x, noise]);
+          return [dLoss, gLoss];
+        },
+        dispose() {
+          tf.dispose([...batches, labelsD, labelsG]);
+          gan.dispose();
         },
       };
     },

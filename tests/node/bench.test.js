@@ -18,6 +18,7 @@ const EXPECTED_UNSUPPORTED = {
   'lstm-train/tfjs-wasm': /UnsortedSegmentSum/,
   'bilstm-train/tfjs-wasm': /UnsortedSegmentSum/,
   'lstm-train/convnetjs': /LSTM/,
+  'convae-train/tfjs-wasm': /Conv2DBackpropFilter/,
 };
 
 test('npm run bench (quick) measures simdnn, TF.js and ConvNetJS side by side', { timeout: 400000 }, () => {
@@ -52,7 +53,7 @@ test('npm run bench (quick) measures simdnn, TF.js and ConvNetJS side by side', 
       if (row.values['tfjs-wasm']) assert.ok(row.ratios['tfjs-wasm'] > 0, `${row.label}: no ratio`);
     }
     // The patched TF.js WASM column is what makes its training comparable.
-    for (const c of ['lenet-train', 'lstm-train', 'bilstm-train']) {
+    for (const c of ['lenet-train', 'lstm-train', 'bilstm-train', 'convae-train']) {
       assert.ok(json.rows.find((r) => r.case === c).values['tfjs-wasm+patch'] > 0, `${c}: tfjs-wasm+patch gave no number`);
     }
   } finally {
