@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "kernels/elementwise.hpp"
 #include "kernels/gemm.hpp"
+#include "kernels/simd_loops.hpp"
 
 namespace simdnn::kernels {
 namespace {
@@ -21,6 +22,76 @@ void check_filters(int filters, const char* function) {
 std::size_t block_rows(std::size_t taps) {
   const std::size_t budget = 16384 / std::max<std::size_t>(taps, 1);
   return std::max<std::size_t>(6, budget / 6 * 6);
+}
+
+// A single input channel (a first layer on grayscale images) leaves im2col + GEMM with
+// 1-float window cells and a GEMM only `filters` wide. Instead: 4 neighbouring output pixels
+// of a row read 4 neighbouring input cells per tap, so one unaligned load feeds every
+// filter's accumulator, all in registers (F <= 8). The input is already framed (no padding),
+// stride and dilation are 1.
+template <int F>
+void single_channel_rows(const Window2D& g, const float* x, const float* kernel, const float* bias,
+                         float* y) {
+  using simd::Batch;
+  constexpr std::size_t lanes = simd::lanes;
+  const int taps = g.window_h * g.window_w;
+  // Every weight splatted once per call, so the inner loop loads instead of shuffling.
+  thread_local std::vector<float> splat;
+  splat.resize(static_cast<std::size_t>(taps) * F * lanes);
+  for (int t = 0; t < taps; ++t)
+    for (int f = 0; f < F; ++f)
+      std::fill_n(splat.data() + (static_cast<std::size_t>(t) * F + f) * lanes, lanes, kernel[t * F + f]);
+  for (int b = 0; b < g.batch; ++b) {
+    const float* image = x + static_cast<std::size_t>(b) * g.in_h * g.in_w;
+    for (int oy = 0; oy < g.out_h; ++oy) {
+      float* out_row = y + (static_cast<std::size_t>(b) * g.out_h + oy) * g.out_w * F;
+      int ox = 0;
+      for (; ox + static_cast<int>(lanes) <= g.out_w; ox += lanes) {
+        Batch acc[F];
+        for (int f = 0; f < F; ++f) acc[f] = Batch(bias ? bias[f] : 0.0f);
+        const float* w = splat.data();
+        for (int ky = 0; ky < g.window_h; ++ky) {
+          const float* in = image + static_cast<std::size_t>(oy + ky) * g.in_w + ox;
+          for (int kx = 0; kx < g.window_w; ++kx, w += F * lanes) {
+            const Batch v = simd::load(in + kx);
+            for (int f = 0; f < F; ++f) acc[f] += v * Batch::load_unaligned(w + f * lanes);
+          }
+        }
+        alignas(16) float lanes_out[F][lanes];
+        for (int f = 0; f < F; ++f) acc[f].store_unaligned(lanes_out[f]);
+        for (std::size_t i = 0; i < lanes; ++i)
+          for (int f = 0; f < F; ++f) out_row[(ox + i) * F + f] = lanes_out[f][i];
+      }
+      for (; ox < g.out_w; ++ox) {  // the row's last (out_w % 4) pixels
+        for (int f = 0; f < F; ++f) {
+          float sum = bias ? bias[f] : 0.0f;
+          for (int ky = 0; ky < g.window_h; ++ky)
+            for (int kx = 0; kx < g.window_w; ++kx)
+              sum += image[(oy + ky) * g.in_w + ox + kx] * kernel[(ky * g.window_w + kx) * F + f];
+          out_row[ox * F + f] = sum;
+        }
+      }
+    }
+  }
+}
+
+bool single_channel_direct(const Window2D& g, int filters) {
+  return g.channels == 1 && filters <= 8 && g.stride_h == 1 && g.stride_w == 1 && g.dilation_h == 1 &&
+         g.dilation_w == 1 && g.pad_top == 0 && g.pad_left == 0 && g.window_size() > 1;
+}
+
+void single_channel(const Window2D& g, const float* x, const float* kernel, const float* bias,
+                    int filters, float* y) {
+  switch (filters) {
+    case 1: return single_channel_rows<1>(g, x, kernel, bias, y);
+    case 2: return single_channel_rows<2>(g, x, kernel, bias, y);
+    case 3: return single_channel_rows<3>(g, x, kernel, bias, y);
+    case 4: return single_channel_rows<4>(g, x, kernel, bias, y);
+    case 5: return single_channel_rows<5>(g, x, kernel, bias, y);
+    case 6: return single_channel_rows<6>(g, x, kernel, bias, y);
+    case 7: return single_channel_rows<7>(g, x, kernel, bias, y);
+    default: return single_channel_rows<8>(g, x, kernel, bias, y);
+  }
 }
 
 }  // namespace
@@ -50,6 +121,11 @@ void conv_forward(const Window2D& g, const float* x, const float* kernel, const 
   }
   const std::size_t pixels = window.output_pixels();
   const std::size_t taps = window.window_size();
+  if (single_channel_direct(window, filters)) {
+    single_channel(window, x, kernel, bias, filters, y);
+    if (activation.kind != Activation::linear) activation_forward(activation, y, y, pixels, f);
+    return;
+  }
   const bool pointwise = window.is_pointwise();
   thread_local std::vector<float> columns;
   const std::size_t block = std::min(pixels, block_rows(taps));

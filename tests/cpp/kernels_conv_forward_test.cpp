@@ -64,6 +64,17 @@ TEST_CASE("conv_forward matches the reference across shapes, activations and blo
       {5, 6, 5, 11, 13, 1, 1, 1, 1, P::valid},     // pointwise: no im2col
       {2, 17, 19, 37, 3, 3, 3, 1, 1, P::same},     // 333 taps: more than one k slice
       {1, 1, 1, 1, 1, 1, 1, 1, 1, P::valid},
+      // One input channel: the direct path, every filter count it handles and one past it,
+      // rows whose width leaves 0..3 tail pixels.
+      {2, 9, 7, 1, 1, 3, 3, 1, 1, P::same},
+      {1, 6, 11, 1, 2, 2, 4, 1, 1, P::same},       // even kernel: padding after > before
+      {3, 5, 9, 1, 3, 3, 3, 1, 1, P::valid},
+      {2, 8, 8, 1, 4, 5, 5, 1, 1, P::same},
+      {1, 7, 13, 1, 5, 1, 3, 1, 1, P::valid},
+      {2, 10, 6, 1, 7, 3, 2, 1, 1, P::same},
+      {1, 12, 12, 1, 8, 5, 5, 1, 1, P::valid},
+      {1, 12, 10, 1, 9, 3, 3, 1, 1, P::same},      // 9 filters: back to im2col + GEMM
+      {2, 9, 9, 1, 6, 3, 3, 2, 1, P::same},        // stride 2: im2col + GEMM
   };
   const k::ActivationSpec activations[] = {
       {k::Activation::relu, 0.0f}, {k::Activation::linear, 0.0f}, {k::Activation::softmax, 0.0f},
