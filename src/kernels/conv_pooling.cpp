@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <limits>
+#include <vector>
 
 #include "core/error.hpp"
 #include "kernels/elementwise.hpp"
@@ -84,8 +85,59 @@ void max_pool_forward(const Window2D& g, const float* x, float* y, std::int32_t*
   });
 }
 
+namespace {
+
+// Every window inside the input (valid padding, or same padding that needs none).
+bool windows_inside(const Window2D& g) {
+  return g.pad_top == 0 && g.pad_left == 0 && (g.out_h - 1) * g.stride_h + g.window_h <= g.in_h &&
+         (g.out_w - 1) * g.stride_w + g.window_w <= g.in_w;
+}
+
+// Windows inside the input: per output row, the max over the window's input rows first (one
+// contiguous run of in_w * channels floats, vectorised whatever the channel count), then
+// over each window's columns of that row max. Per-pixel work is then a few loads, not a
+// clipped window walk.
+void max_pool_values_inside(const Window2D& g, const float* x, float* y) {
+  const std::size_t channels = g.channels;
+  const std::size_t row = std::size_t(g.in_w) * channels;
+  thread_local std::vector<float> row_max;
+  row_max.resize(row);
+  for (int b = 0; b < g.batch; ++b) {
+    for (int oy = 0; oy < g.out_h; ++oy) {
+      const float* first = x + (std::size_t(b) * g.in_h + std::size_t(oy) * g.stride_h) * row;
+      std::copy(first, first + row, row_max.begin());
+      for (int ky = 1; ky < g.window_h; ++ky)
+        simd::transform(row, row_max.data(), [](auto a, auto c) { return xsimd::max(a, c); },
+                        row_max.data(), first + ky * row);
+      float* out = y + (std::size_t(b) * g.out_h + oy) * g.out_w * channels;
+      for (int ox = 0; ox < g.out_w; ++ox, out += channels) {
+        const float* cells = row_max.data() + std::size_t(ox) * g.stride_w * channels;
+        // Channel runs are short here: whole batches, then plain scalar maxima for the rest
+        // (a padded partial batch per pixel would cost more than it saves).
+        std::size_t c = 0;
+        for (; c + simd::lanes <= channels; c += simd::lanes) {
+          simd::Batch m = simd::load(cells + c);
+          for (int kx = 1; kx < g.window_w; ++kx) m = xsimd::max(m, simd::load(cells + kx * channels + c));
+          m.store_unaligned(out + c);
+        }
+        for (; c < channels; ++c) {
+          float m = cells[c];
+          for (int kx = 1; kx < g.window_w; ++kx) m = std::max(m, cells[kx * channels + c]);
+          out[c] = m;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
 void max_pool_values(const Window2D& g, const float* x, float* y) {
   check_pool_window(g, "max_pool_values");
+  if (windows_inside(g)) {
+    max_pool_values_inside(g, x, y);
+    return;
+  }
   const std::size_t channels = g.channels;
   const std::size_t lanes = simd::lanes;
   for_each_output_pixel(g, [&](std::size_t pixel, std::size_t image, Cells cells) {
