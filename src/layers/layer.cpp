@@ -21,7 +21,10 @@ void RowSparseGrad::clear(Tensor& grad) {
 Layer::Layer(std::string name) : name_(std::move(name)) {}
 Layer::~Layer() = default;
 
-std::string Layer::context() const { return class_name() + " '" + name_ + "'"; }
+const std::string& Layer::context() const {
+  if (context_.empty()) context_ = class_name() + " '" + name_ + "'";
+  return context_;
+}
 
 std::vector<Shape> Layer::build(const std::vector<Shape>& input_shapes, Rng& rng) {
   const int expected = expected_inputs();

@@ -83,8 +83,9 @@ class Layer {
 
   virtual std::string class_name() const = 0;
   const std::string& name() const { return name_; }
-  // "Dense 'dense_1'": the prefix of every error message about this layer.
-  std::string context() const;
+  // "Dense 'dense_1'": the prefix of every error message about this layer. Built once:
+  // checks on hot paths pass it on every call, whether or not they fail.
+  const std::string& context() const;
 
   // Called with per-sample input shapes (no batch axis). The first call creates and
   // initialises parameters; later calls (shared layers) must match. Returns output shapes.
@@ -136,6 +137,7 @@ class Layer {
 
  private:
   std::string name_;
+  mutable std::string context_;  // cache of context(); the name never changes after construction
   bool trainable_ = true;
   bool built_ = false;
   std::optional<Shape> declared_input_shape_;

@@ -63,8 +63,10 @@ void Model::check_batch_inputs(const std::vector<const Tensor*>& x) const {
     const Shape& s = x[i]->shape();
     const bool ok = s.size() == expected[i].size() + 1 &&
                     std::equal(expected[i].begin(), expected[i].end(), s.begin() + 1);
-    check(ok, context(), ": expected input", (x.size() > 1 ? " '" + input_names()[i] + "'" : ""),
-          " of shape ", batch_shape_str(expected[i]), ", got ", shape_str(s));
+    // The message is only built on failure: predict on one sample is a hot path.
+    if (!ok)
+      fail(context(), ": expected input", (x.size() > 1 ? " '" + input_names()[i] + "'" : ""),
+           " of shape ", batch_shape_str(expected[i]), ", got ", shape_str(s));
     check(s[0] == x[0]->shape()[0], context(), ": inputs disagree on the number of samples (",
           x[0]->shape()[0], " vs ", s[0], ")");
   }
@@ -86,8 +88,8 @@ LayerCall& Model::run_forward(const std::vector<Tensor>& x, bool training) {
   if (!graph_ready()) {
     std::vector<Shape> shapes;
     for (const auto& t : x) {
-      check(t.rank() >= 2, context(), ": inputs need a batch axis and at least one feature axis, got ",
-            shape_str(t.shape()));
+      if (t.rank() < 2)
+        fail(context(), ": inputs need a batch axis and at least one feature axis, got ", shape_str(t.shape()));
       shapes.push_back(without_batch(t.shape()));
     }
     ensure_built(shapes);
