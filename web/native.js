@@ -87,6 +87,7 @@ export function requirePlainObject(value, where) {
 
 export function describe(value) {
   if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${value.length}`;
   if (typeof value === 'object') return `a ${value.constructor?.name ?? 'object'}`;

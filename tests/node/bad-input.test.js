@@ -10,6 +10,7 @@ import { tensorCases } from './bad-input/tensor-cases.js';
 import { layerCases } from './bad-input/layer-cases.js';
 import { modelCases } from './bad-input/model-cases.js';
 import { lifecycleCases } from './bad-input/lifecycle-cases.js';
+import { modelFileCases } from './bad-input/model-file-cases.js';
 
 test('generated bad input: clear Errors, no crash, the module stays usable', async () => {
   const nn = await loadNN();
@@ -33,6 +34,7 @@ test('generated bad input: clear Errors, no crash, the module stays usable', asy
     layers: layerCases(nn),
     models: models.cases,
     lifecycle: lifecycleCases(nn),
+    'model files': await modelFileCases(nn),
   };
   let total = 0;
   const crashes = [];
