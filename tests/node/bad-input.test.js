@@ -11,6 +11,7 @@ import { layerCases } from './bad-input/layer-cases.js';
 import { modelCases } from './bad-input/model-cases.js';
 import { lifecycleCases } from './bad-input/lifecycle-cases.js';
 import { modelFileCases } from './bad-input/model-file-cases.js';
+import { textCases } from './bad-input/text-cases.js';
 
 test('generated bad input: clear Errors, no crash, the module stays usable', async () => {
   const nn = await loadNN();
@@ -35,6 +36,7 @@ test('generated bad input: clear Errors, no crash, the module stays usable', asy
     models: models.cases,
     lifecycle: lifecycleCases(nn),
     'model files': await modelFileCases(nn),
+    text: textCases(nn),
   };
   let total = 0;
   const crashes = [];
