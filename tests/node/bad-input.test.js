@@ -4,6 +4,8 @@
 // after every one of them. Cases are generated in tests/node/bad-input/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { loadNN, seededRandom } from './helpers.js';
 import { runCases } from './bad-input/runner.js';
 import { tensorCases } from './bad-input/tensor-cases.js';
@@ -12,6 +14,17 @@ import { modelCases } from './bad-input/model-cases.js';
 import { lifecycleCases } from './bad-input/lifecycle-cases.js';
 import { modelFileCases } from './bad-input/model-file-cases.js';
 import { textCases } from './bad-input/text-cases.js';
+
+// Undisposed wrappers of failed calls are freed by the finalizer safety net, which only runs
+// after a garbage collection: force some before measuring.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc');
+async function collectGarbage() {
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 test('generated bad input: clear Errors, no crash, the module stays usable', async () => {
   const nn = await loadNN();
@@ -28,29 +41,38 @@ test('generated bad input: clear Errors, no crash, the module stays usable', asy
     assert.deepEqual(got, expected, 'the known-good prediction changed');
   };
 
-  const rand = seededRandom(2024);
-  const models = modelCases(nn, rand);
-  const groups = {
-    tensors: tensorCases(nn, rand),
-    layers: layerCases(nn),
-    models: models.cases,
-    lifecycle: lifecycleCases(nn),
-    'model files': await modelFileCases(nn),
-    text: textCases(nn),
-  };
+  // Two passes over freshly generated cases: the first also makes first-use allocations
+  // (name counters, registries); the second must end with the wasm heap where the first
+  // ended, so no error path leaks.
+  const inUse = [];
   let total = 0;
   const crashes = [];
-  const memoryBefore = nn.memory().wasmBytesInUse;
-  for (const [group, cases] of Object.entries(groups)) {
-    const result = await runCases(cases, probe);
-    total += cases.length;
-    crashes.push(...result.crashes);
-    console.log(`bad input: ${group}: ${cases.length} cases, ${result.rejected} clear Errors, ${result.valid} valid results, ${result.crashes.length} crashes`);
+  for (let pass = 1; pass <= 2; pass++) {
+    const rand = seededRandom(2024);
+    const models = modelCases(nn, rand);
+    const groups = {
+      tensors: tensorCases(nn, rand),
+      layers: layerCases(nn),
+      models: models.cases,
+      lifecycle: lifecycleCases(nn),
+      'model files': await modelFileCases(nn),
+      text: textCases(nn),
+    };
+    total = 0;
+    for (const [group, cases] of Object.entries(groups)) {
+      const result = await runCases(cases, probe);
+      total += cases.length;
+      crashes.push(...result.crashes.map((c) => `pass ${pass}: ${c}`));
+      if (pass === 1) console.log(`bad input: ${group}: ${cases.length} cases, ${result.rejected} clear Errors, ${result.valid} valid results, ${result.crashes.length} crashes`);
+    }
+    for (const f of models.fixtures) f.dispose();
+    await collectGarbage();
+    inUse.push(nn.memory().wasmBytesInUse);
   }
-  for (const f of models.fixtures) f.dispose();
-  console.log(`bad input: ${total} cases, ${crashes.length} crashes; wasm heap in use ${memoryBefore} B before, ${nn.memory().wasmBytesInUse} B after`);
+  console.log(`bad input: ${total} cases per pass, 2 passes, ${crashes.length} crashes; wasm heap in use after each pass: ${inUse.join(' B, ')} B`);
   assert.ok(total >= 1000, `only ${total} cases generated`);
   assert.deepEqual(crashes, [], `${crashes.length} cases crashed or gave a useless message`);
+  assert.ok(Math.abs(inUse[1] - inUse[0]) <= inUse[0] * 0.01, `the wasm heap grew from ${inUse[0]} to ${inUse[1]} B over a second pass`);
   probeX.dispose();
   reference.dispose();
 });
