@@ -9,7 +9,6 @@
 #include "core/json_parse.hpp"
 #include "core/tensor.hpp"
 #include "fuzz_support.hpp"
-#include "heap_budget.hpp"
 #include "model/model_io.hpp"
 
 namespace {

@@ -1,7 +1,8 @@
 #pragma once
 // Shared by the libFuzzer targets: what counts as a clean rejection of hostile input.
 // The engine's contract is that bad input throws simdnn::Error (surfaced to JS as an Error);
-// running out of memory surfaces as "out of memory" (wasm/guard.hpp). Any other exception,
+// running out of memory surfaces as "out of memory" (wasm/guard.hpp; scripts/fuzz.sh caps single
+// allocations the way the wasm heap's ceiling does). Any other exception,
 // a sanitizer report, a crash, a timeout or the RSS limit is a finding.
 #include <cstddef>
 #include <new>
