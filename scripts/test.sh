@@ -16,7 +16,9 @@ now() { date +%s.%N; }
 seconds_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
 # Sanitizer reports fail the run: UBSan halts on the first error, ASan also checks leaks.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:strict_string_checks=1:check_initialization_order=1}
+# allocator_may_return_null: the engine allocates tensors with nothrow new and reports a null
+# as an Error (as the wasm heap does at its ceiling); ASan would otherwise abort first.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1:strict_string_checks=1:check_initialization_order=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 phase_names=(native-catch2 asan-catch2 fuzz wasm-catch2 node browser slow)
 phase_commands=(
