@@ -9,12 +9,14 @@ started=$(date +%s.%N)
 elapsed() { awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 
 # What each package is for: the wasm toolchain (emcc, clang-14, the frozen library cache); the
-# header-only engine dependencies; the native compiler and build tools; the headless browser for
-# the page tests; and the Fashion-MNIST data set.
+# header-only engine dependencies; the native compiler and build tools; clang for the
+# sanitizer + libFuzzer build (build/asan); the headless browser for the page tests; and the
+# Fashion-MNIST data set.
 debian_packages=(
   emscripten
   libeigen3-dev libxsimd-dev catch2 nlohmann-json3-dev
   cmake make g++
+  clang
   chromium
   dataset-fashion-mnist
 )

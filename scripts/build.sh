@@ -3,7 +3,9 @@
 #   build/native  native Release build: engine + Catch2 suite (build/native/simdnn_tests)
 #   build/wasm    Emscripten Release build: dist/simdnn.{mjs,wasm} and the same Catch2 suite
 #                 as build/wasm/simdnn_tests.cjs (ctest runs it under node)
-# Usage: scripts/build.sh [native|wasm]...   (default: both)
+#   build/asan    clang build under AddressSanitizer + UndefinedBehaviorSanitizer: the Catch2
+#                 suite (build/asan/simdnn_tests) and the libFuzzer targets (build/asan/fuzz_*)
+# Usage: scripts/build.sh [native|wasm|asan]...   (default: native and wasm)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -17,6 +19,13 @@ targets=("$@")
 
 configure_native() {
   cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release
+}
+
+configure_asan() {
+  # clang: libFuzzer ships with it, and one instrumented engine serves both the suite and
+  # the fuzz targets.
+  CC=clang CXX=clang++ cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Release \
+    -DSIMDNN_SANITIZE=ON -DSIMDNN_FUZZ=ON
 }
 
 configure_wasm() {
@@ -34,8 +43,8 @@ expect_outputs() {
 
 for target in "${targets[@]}"; do
   case $target in
-    native|wasm) ;;
-    *) say "unknown target '$target' (expected native or wasm)"; exit 2 ;;
+    native|wasm|asan) ;;
+    *) say "unknown target '$target' (expected native, wasm or asan)"; exit 2 ;;
   esac
   start=$(now)
   # Configure once; afterwards `cmake --build` re-runs CMake itself when CMake files or the
@@ -48,6 +57,8 @@ for target in "${targets[@]}"; do
   cmake --build "build/$target" -j "$jobs" || { say "FAILED: building $target"; exit 1; }
   if [[ $target == native ]]; then
     expect_outputs build/native/simdnn_tests
+  elif [[ $target == asan ]]; then
+    expect_outputs build/asan/simdnn_tests build/asan/fuzz_model_loader build/asan/fuzz_idx_reader
   else
     expect_outputs dist/simdnn.mjs dist/simdnn.wasm build/wasm/simdnn_tests.cjs
   fi

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test suite in order, stopping at the first failing phase:
-#   native Catch2 (ctest, build/native) -> wasm Catch2 (ctest under node, build/wasm)
+#   native Catch2 (ctest, build/native) -> the same suite under ASan + UBSan (build/asan)
+#   -> a bounded libFuzzer run over the model loader and IDX reader (scripts/fuzz.sh)
+#   -> wasm Catch2 (ctest under node, build/wasm)
 #   -> node --test tests/node/ -> node --test tests/browser/ (headless chromium)
 #   -> node --test tests/slow/ (accuracy on real data; minutes, not seconds)
 # Expects scripts/build.sh and scripts/prepare-data.mjs to have run (npm test does both first).
@@ -13,9 +15,16 @@ mkdir -p "$log_dir"
 now() { date +%s.%N; }
 seconds_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
-phase_names=(native-catch2 wasm-catch2 node browser slow)
+# Sanitizer reports fail the run: UBSan halts on the first error, ASan also checks leaks.
+# allocator_may_return_null: the engine allocates tensors with nothrow new and reports a null
+# as an Error (as the wasm heap does at its ceiling); ASan would otherwise abort first.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1:strict_string_checks=1:check_initialization_order=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+phase_names=(native-catch2 asan-catch2 fuzz wasm-catch2 node browser slow)
 phase_commands=(
   "ctest --test-dir build/native --output-on-failure -V"
+  "build/asan/simdnn_tests"
+  "env ASAN_OPTIONS= bash scripts/fuzz.sh ${FUZZ_SECONDS:-30}"
   "ctest --test-dir build/wasm --output-on-failure -V"
   "node --test --test-reporter=spec tests/node/"
   "node --test --test-reporter=spec tests/browser/"

@@ -5,6 +5,7 @@
 #include <malloc.h>
 
 #include "core/error.hpp"
+#include "core/json_parse.hpp"
 #include "core/tensor.hpp"
 #include "guard.hpp"
 #include "js_convert.hpp"
@@ -71,11 +72,7 @@ val logs_to_js(const Logs& logs) {
   return out;
 }
 
-Json parse_json(const std::string& text, const char* what) {
-  Json j = Json::parse(text, nullptr, false);
-  check(!j.is_discarded(), what, ": invalid JSON");
-  return j;
-}
+Json parse_json(const std::string& text, const char* what) { return parse_json_text(text, what); }
 
 namespace {
 

@@ -28,12 +28,23 @@ void compile(Model& model, const std::shared_ptr<Optimizer>& optimizer, const st
     const Json options = parse_json(options_json, "compile");
     CompileOptions o;
     o.optimizer = optimizer;
-    for (const Json& l : options.at("losses"))
-      o.losses.push_back(std::shared_ptr<Loss>(make_loss(l.at("name").get<std::string>(),
-                                                         l.value("config", Json::object()))));
+    try {
+      for (const Json& l : options.at("losses"))
+        o.losses.push_back(std::shared_ptr<Loss>(make_loss(l.at("name").get<std::string>(),
+                                                           l.value("config", Json::object()))));
+    } catch (const Error& e) {
+      fail(model.context(), ".compile: ", e.what());  // the loss factory does not know the model
+    }
     for (const Json& m : options.at("metrics")) o.metrics.push_back(m.get<std::string>());
-    if (options.contains("loss_weights") && options["loss_weights"].is_array())
-      for (const Json& w : options["loss_weights"]) o.loss_weights.push_back(w.get<float>());
+    if (options.contains("loss_weights")) {
+      const Json& weights = options["loss_weights"];
+      check(weights.is_array(), model.context(), ".compile: lossWeights must be a list of numbers, got ",
+            weights.dump());
+      for (const Json& w : weights) {
+        check(w.is_number(), model.context(), ".compile: lossWeights must be numbers, got ", w.dump());
+        o.loss_weights.push_back(w.get<float>());
+      }
+    }
     model.compile(o);
   });
 }

@@ -28,6 +28,10 @@ target_link_options(simdnn_module PRIVATE
   -sEXPORT_ES6=1               # the non-ES6 glue cannot load under Node 20 (fetch of file URLs)
   -sEXPORT_NAME=createSimdnnModule
   -sALLOW_MEMORY_GROWTH=1      # views onto HEAP* must be re-created after any allocation
+  # The growth ceiling, stated rather than left to the toolchain default; beyond it malloc
+  # returns null (no abort) and the engine reports "out of memory" as a JS Error.
+  -sMAXIMUM_MEMORY=2GB
+  -sABORTING_MALLOC=0
   -sENVIRONMENT=web,worker,node
   -sEXPORTED_RUNTIME_METHODS=HEAPU8,HEAP32,HEAPF32
   # The ES6 glue still uses `require`/`__dirname` under Node; the shim defines them.

@@ -359,7 +359,16 @@ export function makeModelFactories(api) {
     const artifacts = typeof source === 'string' ? await api.io.read(source) : source;
     const { modelJson, weights } = requirePlainObject(artifacts, 'loadModel');
     if (!(weights instanceof Uint8Array)) throw new Error(`loadModel: weights must be a Uint8Array, got ${describe(weights)}`);
-    const text = typeof modelJson === 'string' ? modelJson : JSON.stringify(modelJson);
+    let text = modelJson;
+    if (typeof modelJson !== 'string') {
+      try {
+        text = JSON.stringify(modelJson);
+      } catch (e) {
+        // Cycles, BigInts or nesting deeper than the JS stack: not a model file either way.
+        throw new Error(`loadModel: modelJson cannot be serialised as JSON: ${e.message}`);
+      }
+    }
+    if (typeof text !== 'string') throw new Error(`loadModel: modelJson must be an object or JSON text, got ${describe(modelJson)}`);
     const handle = api.call(() => api.native.loadModel(text, weights));
     const loaded = new Model(api, handle, []);
     // Files with a training config load compiled (as in TF.js), with their optimizer state.

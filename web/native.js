@@ -51,11 +51,16 @@ export function snakeKey(key) {
   return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
-export function toSnakeConfig(value, where) {
-  if (Array.isArray(value)) return value.map((v) => toSnakeConfig(v, where));
+export function toSnakeConfig(value, where, key = '') {
+  if (Array.isArray(value)) return value.map((v) => toSnakeConfig(v, where, key));
   if (value === null || typeof value !== 'object') {
+    const option = key ? `option '${key}'` : 'option values';
     if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
-      throw new Error(`${where}: option values must be plain data, got a ${typeof value}`);
+      throw new Error(`${where}: ${option} must be plain data, got a ${typeof value}`);
+    }
+    // JSON has no NaN/Infinity: they would arrive as null, which means "use the default".
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      throw new Error(`${where}: ${option} must be a finite number, got ${value}`);
     }
     return value;
   }
@@ -67,7 +72,7 @@ export function toSnakeConfig(value, where) {
   const out = {};
   for (const [k, v] of Object.entries(value)) {
     if (v === undefined) continue;
-    out[snakeKey(k)] = toSnakeConfig(v, where);
+    out[snakeKey(k)] = toSnakeConfig(v, where, snakeKey(k));
   }
   return out;
 }
@@ -82,6 +87,7 @@ export function requirePlainObject(value, where) {
 
 export function describe(value) {
   if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${value.length}`;
   if (typeof value === 'object') return `a ${value.constructor?.name ?? 'object'}`;

@@ -2,12 +2,18 @@
 
 #include "core/error.hpp"
 
+#include <limits>
+
 namespace simdnn {
 
 std::size_t shape_size(const Shape& shape) {
   std::size_t n = 1;
   for (int d : shape) {
     check(d >= 0, "shape ", shape_str(shape), " has a negative extent");
+    // size_t is 32 bits in wasm: a product that wraps would allocate a small buffer that
+    // kernels then index with the real extents.
+    check(d == 0 || n <= std::numeric_limits<std::size_t>::max() / static_cast<std::size_t>(d),
+          "shape ", shape_str(shape), " has more elements than this platform can address");
     n *= static_cast<std::size_t>(d);
   }
   return n;

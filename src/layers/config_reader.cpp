@@ -156,6 +156,12 @@ std::string ConfigReader::name() {
   }
   if (!config_.at("name").is_string() || config_.at("name").get<std::string>().empty())
     bad("name", "a non-empty string");
+  // Names end up in error messages, which cross to JS as C strings: a NUL would cut them.
+  for (const char c : name_)
+    if (static_cast<unsigned char>(c) < 0x20) {
+      name_.clear();  // keep it out of the message's context; dump() escapes it
+      bad("name", "a string without control characters");
+    }
   return name_;
 }
 

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <map>
+#include <new>
 
 #include "core/error.hpp"
 #include "kernels/elementwise.hpp"
@@ -26,6 +28,21 @@ const std::string& Layer::context() const {
   return context_;
 }
 
+// An output no batch could hold (hostile configs: padding or units of 1e9) is refused here,
+// with the layer named, instead of failing later in an allocation that cannot say whose it was.
+namespace {
+void check_output_size(const std::string& context, const Shape& sample_shape) {
+  constexpr std::uint64_t kMaxValuesPerSample = std::uint64_t(1) << 30;
+  std::uint64_t values = 1;
+  for (int d : sample_shape) {
+    check(d >= 0, context, ": output shape ", batch_shape_str(sample_shape), " has a negative extent");
+    values = std::min(values * static_cast<std::uint64_t>(d), kMaxValuesPerSample + 1);
+  }
+  check(values <= kMaxValuesPerSample, context, ": output shape ", batch_shape_str(sample_shape),
+        " is too large (more than 2^30 values per sample)");
+}
+}  // namespace
+
 std::vector<Shape> Layer::build(const std::vector<Shape>& input_shapes, Rng& rng) {
   const int expected = expected_inputs();
   if (expected >= 0) {
@@ -40,7 +57,18 @@ std::vector<Shape> Layer::build(const std::vector<Shape>& input_shapes, Rng& rng
           batch_shape_str(input_shapes.at(0)));
     return output_shapes_;
   }
-  output_shapes_ = do_build(input_shapes, rng);
+  try {
+    output_shapes_ = do_build(input_shapes, rng);
+  } catch (const Error& e) {
+    // Allocation and shape helpers fail without knowing the layer: name it for them.
+    const std::string message = e.what();
+    if (message.find(context()) != std::string::npos) throw;
+    fail(context(), ": ", message);
+  } catch (const std::bad_alloc&) {
+    fail(context(), ": out of memory allocating the weights for input ",
+         batch_shape_str(input_shapes.at(0)));
+  }
+  for (const Shape& s : output_shapes_) check_output_size(context(), s);
   input_shapes_ = input_shapes;
   built_ = true;
   return output_shapes_;

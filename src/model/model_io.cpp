@@ -310,13 +310,21 @@ void load_weights(Model& model, const Json& manifest, std::span<const std::uint8
 }
 
 std::shared_ptr<Model> load_artifacts(const Json& model_json, std::span<const std::uint8_t> weights) {
-  check(model_json.is_object(), "model file: model.json must be an object");
-  auto model = model_from_topology(field(model_json, "modelTopology", "model.json"));
-  load_weights(*model, field(model_json, "weightsManifest", "model.json"), weights);
-  // TF.js loadLayersModel compiles a model saved with its training config (and optimizer).
-  if (model_json.contains("trainingConfig") && model_json["trainingConfig"].is_object())
-    load_training_state(*model, model_json, weights);
-  return model;
+  try {
+    check(model_json.is_object(), "model file: model.json must be an object");
+    auto model = model_from_topology(field(model_json, "modelTopology", "model.json"));
+    load_weights(*model, field(model_json, "weightsManifest", "model.json"), weights);
+    // TF.js loadLayersModel compiles a model saved with its training config (and optimizer).
+    if (model_json.contains("trainingConfig") && model_json["trainingConfig"].is_object())
+      load_training_state(*model, model_json, weights);
+    return model;
+  } catch (const Json::exception& e) {
+    // A typed read (get<std::string>() on a number, ...) of a field no check covered: still a
+    // bad file, reported as one rather than as a JSON library error.
+    std::string detail = e.what();
+    if (const auto end = detail.find("] "); end != std::string::npos) detail.erase(0, end + 2);
+    fail("model file: a field has the wrong type: ", detail);
+  }
 }
 
 }  // namespace simdnn

@@ -162,7 +162,12 @@ double Model::compute_losses(LayerCall& call, const std::vector<Tensor>& y, bool
       value = losses_[o]->compute(masked.y_pred, masked.y_true, with_grads ? &masked.grad : nullptr);
       if (with_grads) scatter_unmasked(masked.grad, *mask, loss_grads_[o]);
     } else {
-      value = losses_[o]->compute(call.outputs[o], y[o], with_grads ? &loss_grads_[o] : nullptr);
+      try {
+        value = losses_[o]->compute(call.outputs[o], y[o], with_grads ? &loss_grads_[o] : nullptr);
+      } catch (const Error& e) {
+        // The loss only knows its tensors; say which model and output the targets were for.
+        fail(context(), ": targets for output '", output_names()[o], "': ", e.what());
+      }
     }
     output_loss_sum_[o] += value * call.outputs[o].dim(0);
     total += loss_weights_[o] * value;
