@@ -91,12 +91,13 @@ export function localStorageHandler(name) {
     async save({ modelJson, weights }) {
       requireBrowser(url, 'localStorage');
       const json = JSON.stringify(modelJson);
-      const encoded = toBase64(asBytes(weights));
-      const size = json.length + encoded.length;
+      const bytes = asBytes(weights);
+      const size = json.length + 4 * Math.ceil(bytes.length / 3);  // base64 length, before encoding
       if (size > LOCAL_STORAGE_LIMIT_BYTES) {
         const mb = (n) => (n / (1024 * 1024)).toFixed(1);
         throw new Error(`${url}: the model takes ${mb(size)} MB as text, localStorage keeps at most ${mb(LOCAL_STORAGE_LIMIT_BYTES)} MB; use indexeddb://${name}`);
       }
+      const encoded = toBase64(bytes);
       try {
         localStorage.setItem(keys.weights, encoded);
         localStorage.setItem(keys.json, json);
