@@ -45,7 +45,6 @@ async function savePhase() {
   report.indexedDbDiff = maxDiff(predict(fromDb), report.expected);
   report.indexedDbCompiled = Boolean(fromDb.optimizer);
   report.localStorageDiff = maxDiff(predict(fromLocal), report.expected);
-  report.localStorageKeys = Object.keys(localStorage).filter((k) => k.startsWith('simdnn/')).sort();
 
   // About 10 MB of weights: more than localStorage keeps.
   const big = smallModel(262144);
@@ -77,6 +76,7 @@ async function savePhase() {
   const files = [new File([JSON.stringify(modelJson)], 'my-model.json'), new File([weights], 'my-model.weights.bin')];
   report.browserFilesDiff = maxDiff(predict(await nn.loadModel(nn.io.browserFiles(files))), report.expected);
   report.browserFilesMissing = await errorOf(nn.loadModel(nn.io.browserFiles([files[0], new File([weights], 'other.bin')])));
+  report.localStorageKeys = Object.keys(localStorage).filter((k) => k.startsWith('simdnn/')).sort();
   return report;
 }
 
