@@ -134,6 +134,7 @@ async function offerResume() {
   state.restoredHistory = backup.history;
   state.epochsDone = backup.epoch + 1;
   const resume = { ...run, epochsDone: backup.epoch + 1 };
+  $('epochs').value = String(run.totalEpochs - resume.epochsDone);  // what Resume will still train
   $('resume-training').hidden = false;
   $('resume-training').onclick = () => train(resume);
   status(`Interrupted training found: ${resume.epochsDone} of ${run.totalEpochs} epochs done. Press Resume training.`);
