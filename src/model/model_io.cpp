@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "core/error.hpp"
@@ -47,7 +48,18 @@ std::shared_ptr<Layer> sequential_from_config(const Json& config) {
   const Json& layers = field(config, "layers", "Sequential config");
   check(layers.is_array(), "model file: Sequential 'layers' must be a list");
   std::vector<std::shared_ptr<Layer>> built;
-  for (const Json& spec : layers) built.push_back(layer_from_json(spec));
+  std::optional<Shape> input_shape;
+  for (const Json& spec : layers) {
+    // tf.keras 2.x and Keras 3 open a Sequential with an InputLayer entry: its shape is the
+    // first real layer's input shape.
+    if (spec.is_object() && spec.value("class_name", "") == "InputLayer" && built.empty()) {
+      input_shape = declared_input_shape("InputLayer", field(spec, "config", "InputLayer"));
+      check(input_shape.has_value(), "model file: the Sequential's InputLayer has no input shape");
+      continue;
+    }
+    built.push_back(layer_from_json(spec));
+    if (input_shape && built.size() == 1) built[0]->set_declared_input_shape(*input_shape);
+  }
   std::string name = config.contains("name") && config["name"].is_string() ? config["name"].get<std::string>() : "";
   return Model::sequential(built, name);
 }
@@ -347,7 +359,13 @@ void load_weights(Model& model, const Json& manifest, std::span<const std::uint8
 
 std::shared_ptr<Model> load_artifacts(const Json& model_json, std::span<const std::uint8_t> weights) {
   check(model_json.is_object(), "model file: model.json must be an object");
-  auto model = model_from_topology(field(model_json, "modelTopology", "model.json"));
+  // tensorflowjs_converter --input_format keras nests the Keras model config, as
+  // {"keras_version", "backend", "model_config": {...}, "training_config"}; TF.js unwraps it
+  // and leaves that training_config unused, and so do we.
+  const Json& topology = field(model_json, "modelTopology", "model.json");
+  auto model = model_from_topology(topology.is_object() && topology.contains("model_config")
+                                       ? field(topology, "model_config", "modelTopology")
+                                       : topology);
   load_weights(*model, field(model_json, "weightsManifest", "model.json"), weights);
   // TF.js loadLayersModel compiles a model saved with its training config (and optimizer).
   if (model_json.contains("trainingConfig") && model_json["trainingConfig"].is_object())

@@ -260,6 +260,34 @@ for (const [name, c] of Object.entries(cases)) {
   });
 }
 
+// What tensorflowjs_converter --input_format keras writes for a tf.keras 2.x Sequential: the
+// Keras config nested under model_config beside keras_version/backend/training_config, and an
+// InputLayer as the Sequential's first entry.
+test('a Keras-converter model.json (model_config wrapper, InputLayer entry) loads with TF.js\'s predictions', async () => {
+  const theirs = cases['LeNet-5'].tfjs();
+  randomiseTfWeights(theirs, 99);
+  const x = cases['LeNet-5'].input(seededRandom(98));
+  const expected = tfPredict(theirs, x, cases['LeNet-5'].shape);
+  const saved = await tfArtifacts(theirs);
+  const config = structuredClone(saved.modelTopology.config);
+  const first = config.layers[0].config;
+  config.layers.unshift({ class_name: 'InputLayer', config: { batch_input_shape: first.batch_input_shape, dtype: 'float32',
+    sparse: false, ragged: false, name: 'conv2d_input' } });
+  delete first.batch_input_shape;
+  const modelJson = {
+    format: 'layers-model', generatedBy: 'keras v2.15.0', convertedBy: 'TensorFlow.js Converter v4.22.0',
+    modelTopology: { keras_version: '2.15.0', backend: 'tensorflow', model_config: { class_name: 'Sequential', config },
+      training_config: { loss: 'categorical_crossentropy', metrics: ['accuracy'], optimizer_config: { class_name: 'Adam', config: { learning_rate: 0.001 } } } },
+    weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: saved.weightSpecs }],
+  };
+  const ours = await nn.loadModel({ modelJson, weights: new Uint8Array(saved.weightData) });
+  const diff = maxAbsDiff(nnPredict(ours, x, cases['LeNet-5'].shape), expected);
+  maxDiffs['Keras converter layout -> simdnn LeNet-5'] = diff;
+  assert.ok(diff <= TOLERANCE, `max abs diff ${diff}`);
+  theirs.dispose();
+  ours.dispose();
+});
+
 test('a topology with unsupported layers names every unsupported class in one error', async () => {
   const theirs = tfl.sequential({ layers: [
     tfl.layers.dense({ units: 4, inputShape: [3] }),
