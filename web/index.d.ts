@@ -93,9 +93,18 @@ export interface ModelArtifacts {
 /** A TF.js-style IO handler: where save()/loadModel()/checkpoints go instead of a URL. */
 export interface IOHandler {
   save?(artifacts: ModelArtifacts): Promise<unknown> | unknown;
-  load?(): Promise<ModelArtifacts | null> | ModelArtifacts | null;
+  load?(): Promise<ModelArtifacts | TfjsModelArtifacts | null> | ModelArtifacts | TfjsModelArtifacts | null;
   /** BackupAndRestore calls it when a fit completes (deleteCheckpoint). */
   remove?(): Promise<unknown> | unknown;
+}
+
+/** TF.js's own artifacts, as tf.io handlers (tf.io.fromMemory, ...) give them; loadModel takes these too. */
+export interface TfjsModelArtifacts {
+  modelTopology: object;
+  weightSpecs: object[];
+  weightData: ArrayBuffer | ArrayBuffer[];
+  trainingConfig?: object;
+  userDefinedMetadata?: object;
 }
 
 /** A Keras LearningRateSchedule in the engine (per optimizer step). */
@@ -246,7 +255,14 @@ export interface Simdnn {
   sequential(args?: { layers?: Layer[]; name?: string }): Model;
   model(args: { inputs: SymbolicTensor | SymbolicTensor[]; outputs: SymbolicTensor | SymbolicTensor[]; name?: string }): Model;
   /** Files with a trainingConfig (saved with includeOptimizer) load compiled, optimizer state included. */
-  loadModel(source: string | ModelArtifacts | IOHandler): Promise<Model>;
+  /** URLs: file:// (Node), http(s) or relative, indexeddb://name, localstorage://name. */
+  loadModel(source: string | ModelArtifacts | TfjsModelArtifacts | IOHandler): Promise<Model>;
+  io: {
+    /** The model.json File first, then its weight Files (an <input type=file multiple>). */
+    browserFiles(files: ArrayLike<File>): IOHandler;
+    /** The handler behind indexeddb://, localstorage:// or downloads:// URLs (null for others). */
+    handler(url: string): IOHandler | null;
+  };
   optimizers: {
     sgd: OptimizerFactory; momentum: OptimizerFactory; rmsprop: OptimizerFactory; adam: OptimizerFactory;
     adamw: OptimizerFactory; adagrad: OptimizerFactory; adadelta: OptimizerFactory;

@@ -26,6 +26,8 @@ export async function load(options = {}) {
     sequential: models.sequential,
     model: models.model,
     loadModel: models.loadModel,
+    // Handlers for the URL schemes (indexeddb://, localstorage://, downloads://) and file inputs.
+    io: { browserFiles: api.io.browserFiles, handler: api.io.handlerForUrl },
     optimizers: api.optimizers,
     losses: makeLosses(),
     callbacks: makeCallbacks(api),

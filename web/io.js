@@ -1,7 +1,12 @@
-// Model file IO by URL: 'file://dir' (Node) and http(s)/relative URLs (read, via fetch), or
-// an IO handler object (TF.js style: save(artifacts), load(), and for backups remove()).
+// Model file IO by URL: 'file://dir' (Node), http(s)/relative URLs (read, via fetch), the
+// browser schemes of browser-io.js (indexeddb://, localstorage://, downloads://), or an IO
+// handler object (TF.js style: save(artifacts), load(), and for backups remove()). load()
+// may also give TF.js's own artifacts ({modelTopology, weightSpecs, weightData}), so TF.js
+// handlers such as tf.io.fromMemory load directly.
 // A model is dir/model.json (TF.js layers-model format) + the weight files it lists.
 // Text files (CSVLogger) are Node paths or file:// URLs.
+import { browserFiles, handlerForUrl } from './browser-io.js';
+
 const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
 
 async function nodeModules() {
@@ -31,6 +36,21 @@ function weightPaths(modelJson) {
   });
 }
 
+// {modelJson, weights} from our artifacts or TF.js's ModelArtifacts (weightData is an
+// ArrayBuffer or, since TF.js 4.x, a list of them).
+export function toModelFiles(artifacts, where = 'loadModel') {
+  if (artifacts === null || typeof artifacts !== 'object') throw new Error(`${where}: expected model artifacts, got ${artifacts === null ? 'null' : typeof artifacts}`);
+  if (!('modelTopology' in artifacts) || 'modelJson' in artifacts) return artifacts;
+  if (!Array.isArray(artifacts.weightSpecs)) throw new Error(`${where}: TF.js artifacts without weightSpecs (weights-less models cannot load)`);
+  const data = artifacts.weightData;
+  const weights = Array.isArray(data) ? concat(data) : new Uint8Array(data.buffer ?? data, data.byteOffset ?? 0, data.byteLength);
+  const modelJson = { format: artifacts.format ?? 'layers-model', generatedBy: artifacts.generatedBy, convertedBy: artifacts.convertedBy,
+    modelTopology: artifacts.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }] };
+  if (artifacts.trainingConfig) modelJson.trainingConfig = artifacts.trainingConfig;
+  if (artifacts.userDefinedMetadata) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
+  return { modelJson, weights };
+}
+
 const isHandler = (target, method) => target !== null && typeof target === 'object' && typeof target[method] === 'function';
 
 async function nodeDir(target, what) {
@@ -40,10 +60,11 @@ async function nodeDir(target, what) {
 }
 
 export function makeIO() {
-  async function write(target, artifacts) {
+  async function write(url, artifacts) {
+    const target = handlerForUrl(url) ?? url;
     if (isHandler(target, 'save')) return target.save(artifacts);
     if (typeof target !== 'string' || !target.startsWith('file://')) {
-      throw new Error(`save: unsupported destination '${target}'; use 'file://<directory>' in Node or a handler with save()`);
+      throw new Error(`save: unsupported destination '${target}'; use 'file://<directory>' in Node, indexeddb://, localstorage:// or downloads:// in a browser, or a handler with save()`);
     }
     const { fs, path, dir } = await nodeDir(target, 'save');
     const modelJson = structuredClone(artifacts.modelJson);
@@ -60,8 +81,13 @@ export function makeIO() {
     return undefined;
   }
 
-  async function read(source) {
-    if (isHandler(source, 'load')) return source.load();
+  async function read(url) {
+    const source = handlerForUrl(url) ?? url;
+    if (isHandler(source, 'load')) {
+      const loaded = await source.load();
+      if (loaded == null) throw new Error(`loadModel: nothing is stored at ${source.url ?? 'this handler'}`);
+      return toModelFiles(loaded);
+    }
     if (typeof source !== 'string') throw new Error(`loadModel: expected a URL or a handler with load(), got ${typeof source}`);
     if (source.startsWith('file://')) {
       if (!isNode) throw new Error('loadModel: file:// URLs work in Node only');
@@ -88,8 +114,12 @@ export function makeIO() {
   }
 
   // A backup's model files, or null when there is none yet.
-  async function readIfPresent(source) {
-    if (isHandler(source, 'load')) return (await source.load()) ?? null;
+  async function readIfPresent(url) {
+    const source = handlerForUrl(url) ?? url;
+    if (isHandler(source, 'load')) {
+      const loaded = await source.load();
+      return loaded == null ? null : toModelFiles(loaded, 'backup');
+    }
     if (typeof source === 'string' && source.startsWith('file://')) {
       const { fs, path, dir } = await nodeDir(source, 'backup');
       try {
@@ -101,7 +131,8 @@ export function makeIO() {
     return read(source);
   }
 
-  async function remove(target) {
+  async function remove(url) {
+    const target = handlerForUrl(url) ?? url;
     if (isHandler(target, 'remove')) return target.remove();
     if (typeof target === 'string' && target.startsWith('file://')) {
       // Only the files a save writes, then the directory if that left it empty: a backupDir
@@ -126,5 +157,5 @@ export function makeIO() {
     await (append ? fs.appendFile(file, text) : fs.writeFile(file, text));
   }
 
-  return { read, readIfPresent, write, remove, writeText };
+  return { read, readIfPresent, write, remove, writeText, browserFiles, handlerForUrl };
 }

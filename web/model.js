@@ -5,6 +5,7 @@ import { describe, NativeHandle, requirePlainObject, toSnakeConfig, yieldToEvent
 import { Layer, SymbolicTensor } from './layers.js';
 import { Tensor, nativeTensorList, wrapTensors } from './tensor.js';
 import { Optimizer, NativeCallback, lossSpecs } from './training.js';
+import { toModelFiles } from './io.js';
 
 const HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'];
 
@@ -356,7 +357,8 @@ export function makeModelFactories(api) {
   }
 
   async function loadModel(source) {
-    const artifacts = typeof source === 'string' ? await api.io.read(source) : source;
+    const fromIO = typeof source === 'string' || (source !== null && typeof source?.load === 'function');
+    const artifacts = fromIO ? await api.io.read(source) : toModelFiles(requirePlainObject(source, 'loadModel'));
     const { modelJson, weights } = requirePlainObject(artifacts, 'loadModel');
     if (!(weights instanceof Uint8Array)) throw new Error(`loadModel: weights must be a Uint8Array, got ${describe(weights)}`);
     let text = modelJson;

@@ -1,6 +1,7 @@
 // MNIST page: controls, live charts, the drawing pad and test-set views. All engine work
 // happens in worker.js; this file only draws and forwards.
 import { WorkerHost } from '../../web/worker-host.js';
+import { browserFiles, downloadsHandler } from '../../web/browser-io.js';
 import { LineChart, drawBars, drawHeatmap, drawImageGrid } from '../shared/charts.js';
 import { ARCHITECTURES } from './architectures.js';
 import { preprocessDrawing } from './preprocess.js';
@@ -12,6 +13,9 @@ const lossChart = new LineChart($('loss-chart'), { title: 'loss', xLabel: 'epoch
 const accChart = new LineChart($('acc-chart'), { title: 'accuracy', yMax: 1, xLabel: 'epoch' });
 const state = { training: false, paused: false, hasModel: false, epochsDone: 0 };
 window.mnistDemo = state;  // read by the browser test
+// The run in progress (architecture and settings), so a reloaded tab can rebuild it and
+// resume from the worker's indexeddb backup.
+const RUN_KEY = 'simdnn/mnist-demo/run';
 
 function status(text) { $('status').textContent = text; }
 
@@ -51,6 +55,12 @@ function setButtons() {
 }
 
 async function build() {
+  if (!$('resume-training').hidden) {
+    // A new model replaces the interrupted run: its backup would not fit.
+    $('resume-training').hidden = true;
+    localStorage.removeItem(RUN_KEY);
+    await host.call('discardBackup');
+  }
   status('Building the model…');
   lossChart.clear();
   accChart.clear();
@@ -61,15 +71,22 @@ async function build() {
   status(`Ready: ${params.toLocaleString()} parameters. Press Train.`);
 }
 
-async function train() {
+async function train(resume = null) {
   state.training = true;
+  $('resume-training').hidden = true;
   setButtons();
   const epochs = Number($('epochs').value), batchSize = Number($('batch').value), learningRate = Number($('lr').value);
   try {
     if (!state.hasModel) await build();
-    status('Training…');
-    const result = await host.call('train', { epochs, batchSize, learningRate });
+    status(resume ? `Resuming after epoch ${resume.epochsDone} of ${resume.totalEpochs}…` : 'Training…');
+    const run = resume ?? { architecture: $('architecture').value, totalEpochs: state.epochsDone + epochs, batchSize, learningRate };
+    localStorage.setItem(RUN_KEY, JSON.stringify(run));
+    const result = await host.call('train', resume
+      ? { totalEpochs: run.totalEpochs, batchSize: run.batchSize, learningRate: run.learningRate }
+      : { epochs, batchSize, learningRate });
+    localStorage.removeItem(RUN_KEY);
     state.epochsDone = result.epochsDone;
+    state.historyEpochs = result.historyEpochs;
     status(result.stopped ? `Stopped after ${result.epochsDone} epochs.` : `Trained ${result.epochsDone} epochs.`);
   } catch (error) {
     status(`Training failed: ${error.message}`);
@@ -95,6 +112,33 @@ host.on('epoch', ({ epoch, logs, report, filters }) => {
   showReport({ report, filters });
 });
 host.on('error', ({ message }) => status(message));
+
+// An interrupted run (tab closed or reloaded mid-training): rebuild its architecture, redraw
+// its history and offer to continue from the last completed epoch.
+async function offerResume() {
+  const run = JSON.parse(localStorage.getItem(RUN_KEY) ?? 'null');
+  const backup = await host.call('pendingBackup');
+  if (!run || !backup) {
+    if (backup) await host.call('discardBackup');
+    localStorage.removeItem(RUN_KEY);
+    return;
+  }
+  $('architecture').value = run.architecture;
+  await build();
+  for (const { epoch, logs } of backup.history) {
+    lossChart.push('train (batch)', epoch + 1, logs.loss);
+    accChart.push('train (batch)', epoch + 1, logs.accuracy);
+    lossChart.push('validation', epoch + 1, logs.val_loss);
+    accChart.push('validation', epoch + 1, logs.val_accuracy);
+  }
+  state.restoredHistory = backup.history;
+  state.epochsDone = backup.epoch + 1;
+  const resume = { ...run, epochsDone: backup.epoch + 1 };
+  $('epochs').value = String(run.totalEpochs - resume.epochsDone);  // what Resume will still train
+  $('resume-training').hidden = false;
+  $('resume-training').onclick = () => train(resume);
+  status(`Interrupted training found: ${resume.epochsDone} of ${run.totalEpochs} epochs done. Press Resume training.`);
+}
 
 // Drawing pad (mouse, pen and touch through pointer events).
 const pad = $('draw');
@@ -173,7 +217,7 @@ for (const [key, { label }] of Object.entries(ARCHITECTURES)) {
   $('architecture').add(new Option(label, key));
 }
 $('architecture').addEventListener('change', () => build().catch((e) => status(e.message)));
-$('train').addEventListener('click', train);
+$('train').addEventListener('click', () => train());
 $('pause').addEventListener('click', async () => {
   state.paused = !state.paused;
   setButtons();
@@ -194,16 +238,7 @@ $('pretrained').addEventListener('click', async () => {
 });
 $('export').addEventListener('click', async () => {
   try {
-    const { modelJson, weights } = await host.call('exportModel');
-    modelJson.weightsManifest[0].paths = ['mnist-model.weights.bin'];
-    for (const [name, blob] of [['mnist-model.json', new Blob([JSON.stringify(modelJson)], { type: 'application/json' })],
-      ['mnist-model.weights.bin', new Blob([weights], { type: 'application/octet-stream' })]]) {
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(blob);
-      a.download = name;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-    }
+    await downloadsHandler('mnist-model').save(await host.call('exportModel'));
     status('Exported mnist-model.json and mnist-model.weights.bin.');
   } catch (error) {
     status(error.message);
@@ -212,15 +247,15 @@ $('export').addEventListener('click', async () => {
 $('import').addEventListener('change', async (event) => {
   const files = [...event.target.files];
   const jsonFile = files.find((f) => f.name.endsWith('.json'));
-  const binFile = files.find((f) => !f.name.endsWith('.json'));
-  if (!jsonFile || !binFile) {
+  const rest = files.filter((f) => f !== jsonFile);
+  if (!jsonFile || rest.length === 0) {
     status('Choose both the model .json and its weights .bin file.');
     return;
   }
   try {
-    const modelJson = JSON.parse(await jsonFile.text());
-    const weights = await binFile.arrayBuffer();
-    const result = await host.call('importModel', { modelJson, weights }, [weights]);
+    const { modelJson, weights } = await browserFiles([jsonFile, ...rest]).load();
+    const buffer = weights.buffer;
+    const result = await host.call('importModel', { modelJson, weights: buffer }, [buffer]);
     state.hasModel = true;
     showReport(result);
     status(`Imported ${jsonFile.name}.`);
@@ -231,4 +266,4 @@ $('import').addEventListener('change', async (event) => {
 
 clearPad();
 setButtons();
-build().catch((e) => status(`Could not build the model: ${e.message}`));
+build().then(offerResume).catch((e) => status(`Could not build the model: ${e.message}`));

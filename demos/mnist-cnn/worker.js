@@ -13,6 +13,9 @@ let data = null;
 let model = null;
 let architecture = null;
 let epochsDone = 0;
+// Every epoch of a training run is backed up here (model, optimizer state, history), so a
+// reloaded tab resumes after the last completed epoch.
+const BACKUP_URL = 'indexeddb://mnist-demo-backup';
 
 async function loadData() {
   nn ??= await engine;
@@ -82,16 +85,36 @@ serveWorker({
     return { summary: model.summary(72, undefined, null), params: model.countParams() };
   },
 
-  async train({ epochs, batchSize, learningRate }, control) {
+  // The interrupted run's backup: {epoch (last completed, 0-based), history} or null.
+  async pendingBackup() {
+    nn ??= await engine;
+    const files = await nn.io.handler(BACKUP_URL).load();
+    const backup = files?.modelJson?.userDefinedMetadata?.simdnn?.backup;
+    if (!backup) return null;
+    const history = backup.history.epochs.map((epoch, i) => ({ epoch, logs: Object.fromEntries(backup.history.logs[i]) }));
+    return { epoch: backup.epoch, history };
+  },
+
+  async discardBackup() {
+    nn ??= await engine;
+    await nn.io.handler(BACKUP_URL).remove();
+  },
+
+  // totalEpochs: the run's last epoch count; with a backup present, fit restores it and
+  // continues after its epoch (the page rebuilt the same architecture first).
+  async train({ epochs, totalEpochs, batchSize, learningRate }, control) {
     if (!model) throw new Error('build a model first');
     control.resetStop();
     compile(learningRate);
     const batchesPerEpoch = Math.ceil(data.train.labels.length * 0.9 / batchSize);
     let seen = 0;
     let started = performance.now();
+    const resuming = totalEpochs !== undefined;
+    const backup = nn.callbacks.backupAndRestore({ backupDir: BACKUP_URL });
     const history = await model.fit(data.train.x, data.train.y, {
-      epochs: epochsDone + epochs, initialEpoch: epochsDone, batchSize, validationSplit: 0.1, yieldEvery: 20,
-      callbacks: {
+      epochs: resuming ? totalEpochs : epochsDone + epochs, initialEpoch: resuming ? 0 : epochsDone,
+      batchSize, validationSplit: 0.1, yieldEvery: 20,
+      callbacks: [backup, {
         onEpochBegin: () => { started = performance.now(); seen = 0; },
         onBatchEnd: async (batch, logs) => {
           seen += batchSize;
@@ -105,12 +128,14 @@ serveWorker({
           epochsDone = epoch + 1;
           control.emit('epoch', { epoch, logs, report: testReport(), filters: firstLayerFilters() });
         },
-      },
-    }).catch((error) => {
-      if (error.message === 'stopped') return null;
-      throw error;
-    });
-    return { epochsDone, stopped: history === null };
+      }],
+    }).catch(async (error) => {
+      if (error.message !== 'stopped') throw error;
+      // A stopped run is not resumed on the next visit.
+      await nn.io.handler(BACKUP_URL).remove();
+      return null;
+    }).finally(() => backup.dispose());
+    return { epochsDone, stopped: history === null, historyEpochs: history ? history.epoch.slice() : null };
   },
 
   // pixels: 784 floats in 0..1 (already centred like MNIST by the page).

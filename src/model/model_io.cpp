@@ -1,8 +1,11 @@
 #include "model/model_io.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <map>
+#include <optional>
+#include <set>
 
 #include "core/error.hpp"
 #include "layers/registry.hpp"
@@ -45,7 +48,18 @@ std::shared_ptr<Layer> sequential_from_config(const Json& config) {
   const Json& layers = field(config, "layers", "Sequential config");
   check(layers.is_array(), "model file: Sequential 'layers' must be a list");
   std::vector<std::shared_ptr<Layer>> built;
-  for (const Json& spec : layers) built.push_back(layer_from_json(spec));
+  std::optional<Shape> input_shape;
+  for (const Json& spec : layers) {
+    // tf.keras 2.x and Keras 3 open a Sequential with an InputLayer entry: its shape is the
+    // first real layer's input shape.
+    if (spec.is_object() && spec.value("class_name", "") == "InputLayer" && built.empty()) {
+      input_shape = declared_input_shape("InputLayer", field(spec, "config", "InputLayer"));
+      check(input_shape.has_value(), "model file: the Sequential's InputLayer has no input shape");
+      continue;
+    }
+    built.push_back(layer_from_json(spec));
+    if (input_shape && built.size() == 1) built[0]->set_declared_input_shape(*input_shape);
+  }
   std::string name = config.contains("name") && config["name"].is_string() ? config["name"].get<std::string>() : "";
   return Model::sequential(built, name);
 }
@@ -130,6 +144,36 @@ std::shared_ptr<Layer> functional_from_config(const Json& config) {
   return std::make_shared<Model>(refs("input_layers"), refs("output_layers"), name);
 }
 
+// TF.js manifest quantization: {"dtype": "uint8"|"uint16", "scale", "min"} or {"dtype": "float16"}.
+void read_quantization(const Json& q, ManifestEntry& e) {
+  check(q.is_object() && q.contains("dtype") && q["dtype"].is_string(), "model file: weight '", e.name,
+        "' has a bad quantization ", q.dump());
+  e.quantization = q["dtype"].get<std::string>();
+  check(e.quantization == "uint8" || e.quantization == "uint16" || e.quantization == "float16",
+        "model file: weight '", e.name, "' is quantized as '", e.quantization,
+        "'; expected 'uint8', 'uint16' or 'float16'");
+  check(e.dtype == "float32", "model file: weight '", e.name, "' is a quantized ", e.dtype,
+        "; only float32 weights may be quantized");
+  if (e.quantization == "float16") return;
+  for (const char* key : {"scale", "min"})
+    check(q.contains(key) && q[key].is_number() && std::isfinite(q[key].get<double>()), "model file: weight '",
+          e.name, "' quantized as ", e.quantization, " needs a finite '", key, "', got ", q.dump());
+  e.scale = q["scale"].get<float>();
+  e.min = q["min"].get<float>();
+}
+
+// Every class in a topology (nested models and wrapped layers included) the registry lacks.
+void collect_unsupported(const Json& spec, std::set<std::string>& out) {
+  if (!spec.is_object() || !spec.contains("class_name") || !spec["class_name"].is_string()) return;
+  const std::string cls = spec["class_name"].get<std::string>();
+  if (cls != "InputLayer" && !LayerRegistry::contains(cls)) out.insert(cls);
+  if (!spec.contains("config") || !spec["config"].is_object()) return;
+  const Json& config = spec["config"];
+  if (config.contains("layers") && config["layers"].is_array())
+    for (const Json& inner : config["layers"]) collect_unsupported(inner, out);
+  if (config.contains("layer")) collect_unsupported(config["layer"], out);
+}
+
 const bool registered_models = LayerRegistry::add("Sequential", sequential_from_config) &&
                                LayerRegistry::add("Functional", functional_from_config) &&
                                LayerRegistry::add("Model", functional_from_config);
@@ -207,6 +251,15 @@ std::shared_ptr<Layer> layer_from_json(const Json& spec) {
 }
 
 std::shared_ptr<Model> model_from_topology(const Json& topology) {
+  std::set<std::string> unsupported;
+  collect_unsupported(topology, unsupported);
+  if (!unsupported.empty()) {
+    std::string names;
+    for (const auto& n : unsupported) names += (names.empty() ? "" : ", ") + n;
+    std::string known;
+    for (const auto& n : LayerRegistry::names()) known += (known.empty() ? "" : ", ") + n;
+    fail("model file: unsupported layers: ", names, " (supported: ", known, ")");
+  }
   auto layer = layer_from_json(topology);
   auto model = std::dynamic_pointer_cast<Model>(layer);
   check(model != nullptr, "model file: topology is a ", layer->class_name(),
@@ -259,7 +312,7 @@ std::vector<ManifestEntry> read_manifest(const Json& manifest, std::size_t byte_
       // TF.js stores the optimizer's iteration count as int32; model weights are float32.
       check(e.dtype == "float32" || (e.dtype == "int32" && e.group == "optimizer"), "model file: weight '",
             e.name, "' has dtype '", e.dtype, "'; only float32 weights are supported");
-      check(!w.contains("quantization"), "model file: weight '", e.name, "' is quantized; not supported yet");
+      if (w.contains("quantization") && !w["quantization"].is_null()) read_quantization(w["quantization"], e);
       const Json& shape_json = field(w, "shape", "weight");
       check(shape_json.is_array() && shape_json.size() <= 8, "model file: weight '", e.name, "' has a bad shape");
       std::size_t count = 1;
@@ -272,7 +325,7 @@ std::vector<ManifestEntry> read_manifest(const Json& manifest, std::size_t byte_
       }
       e.count = count;
       e.offset = offset;
-      offset += count * 4;  // float32 and int32 alike
+      offset += e.byte_count();
       out.push_back(std::move(e));
     }
   }
@@ -282,15 +335,11 @@ std::vector<ManifestEntry> read_manifest(const Json& manifest, std::size_t byte_
 }
 
 void load_weights(Model& model, const Json& manifest, std::span<const std::uint8_t> bytes) {
-  struct Entry {
-    Shape shape;
-    std::size_t offset;
-  };
-  std::map<std::string, Entry> entries;
-  for (const ManifestEntry& e : read_manifest(manifest, bytes.size())) {
+  std::map<std::string, ManifestEntry> entries;
+  for (ManifestEntry& e : read_manifest(manifest, bytes.size())) {
     if (e.group == "optimizer") continue;
     check(!entries.count(e.name), "model file: duplicate weight '", e.name, "'");
-    entries[e.name] = Entry{e.shape, e.offset};
+    entries[e.name] = std::move(e);
   }
   const auto names = weight_names(model);
   const auto params = model.params();
@@ -304,15 +353,20 @@ void load_weights(Model& model, const Json& manifest, std::span<const std::uint8
   check(entries.size() == params.size(), "model file: has ", entries.size(), " weights, the model has ",
         params.size());
   for (std::size_t i = 0; i < params.size(); ++i) {
-    const Entry& e = entries.at(names[i]);
-    std::memcpy(params[i].value->data(), bytes.data() + e.offset, params[i].value->size() * sizeof(float));
+    read_weight_values(entries.at(names[i]), bytes, params[i].value->data());
   }
 }
 
 std::shared_ptr<Model> load_artifacts(const Json& model_json, std::span<const std::uint8_t> weights) {
   try {
     check(model_json.is_object(), "model file: model.json must be an object");
-    auto model = model_from_topology(field(model_json, "modelTopology", "model.json"));
+    // tensorflowjs_converter --input_format keras nests the Keras model config, as
+    // {"keras_version", "backend", "model_config": {...}, "training_config"}; TF.js unwraps it
+    // and leaves that training_config unused, and so do we.
+    const Json& topology = field(model_json, "modelTopology", "model.json");
+    auto model = model_from_topology(topology.is_object() && topology.contains("model_config")
+                                         ? field(topology, "model_config", "modelTopology")
+                                         : topology);
     load_weights(*model, field(model_json, "weightsManifest", "model.json"), weights);
     // TF.js loadLayersModel compiles a model saved with its training config (and optimizer).
     if (model_json.contains("trainingConfig") && model_json["trainingConfig"].is_object())

@@ -22,6 +22,7 @@ struct ModelArtifacts {
 Json model_topology(const Model& model);
 // Rebuilds a model (or any layer) from a Keras {"class_name", "config"} object.
 std::shared_ptr<Layer> layer_from_json(const Json& spec);
+// Refuses a topology naming any layer class the registry lacks, listing all of them at once.
 std::shared_ptr<Model> model_from_topology(const Json& topology);
 
 // Weight names as TF.js writes them: "<layer name>/<weight name>", in params() order.
@@ -37,7 +38,15 @@ struct ManifestEntry {
   std::string dtype;       // "float32" or "int32"
   std::string group;       // TF.js weight group: "model" (also when absent) or "optimizer"
   std::size_t offset = 0;  // bytes
+  // TF.js weight quantization: "" (none), "uint8"/"uint16" (value = q * scale + min) or
+  // "float16" (IEEE half floats).
+  std::string quantization;
+  float scale = 1.0f;
+  float min = 0.0f;
+  std::size_t byte_count() const;
 };
+// The entry's values as float32, dequantized; `bytes` is the whole concatenated weight data.
+void read_weight_values(const ManifestEntry& entry, std::span<const std::uint8_t> bytes, float* out);
 // Validates the manifest against the byte count; entries in file order.
 std::vector<ManifestEntry> read_manifest(const Json& weights_manifest, std::size_t byte_count);
 // Reads model.json (as JSON) and the concatenated bytes of its weight files.

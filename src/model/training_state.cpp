@@ -197,7 +197,7 @@ void load_training_state(Model& model, const Json& model_json, std::span<const s
       }
     // Extra entries are allowed: TF.js RMSProp and Adagrad-style optimizers write accumulators
     // (e.g. RMSProp's momentum at momentum 0) that the Keras rule never reads.
-    for (auto& [t, e] : plan) std::memcpy(t->data(), bytes.data() + e->offset, t->size() * sizeof(float));
+    for (auto& [t, e] : plan) read_weight_values(*e, bytes, t->data());
     opt.set_iterations(iterations);
   }
   if (const Json* meta = simdnn_metadata(model_json); meta && meta->contains("rng_state")) {

@@ -222,7 +222,7 @@ TEST_CASE("corrupt model files give clear errors", "[model]") {
   REQUIRE_THROWS_WITH(load_artifacts(art.model_json, short_weights), Catch::Contains("bytes"));
   Json bad_class = art.model_json;
   bad_class["modelTopology"]["config"]["layers"][0]["class_name"] = "Nope";
-  REQUIRE_THROWS_WITH(load_artifacts(bad_class, art.weights), Catch::Contains("unknown layer class 'Nope'"));
+  REQUIRE_THROWS_WITH(load_artifacts(bad_class, art.weights), Catch::Contains("unsupported layers: Nope"));
   Json bad_shape = art.model_json;
   bad_shape["weightsManifest"][0]["weights"][0]["shape"] = {3, 3};
   REQUIRE_THROWS_AS(load_artifacts(bad_shape, art.weights), Error);

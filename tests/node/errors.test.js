@@ -52,7 +52,7 @@ test('bad calls throw clear errors and a valid call afterwards succeeds', async 
       return nn.layers.add().apply([a, b]);
     }, /Add/],
     ['set wrong weights', () => model.setWeights([x]), /expected 4 weight tensors, got 1/],
-    ['corrupt model file', () => nn.loadModel({ modelJson: { modelTopology: { class_name: 'Sequential', config: { layers: [{ class_name: 'Nope', config: {} }] } }, weightsManifest: [] }, weights: new Uint8Array(0) }), /unknown layer class 'Nope'/],
+    ['corrupt model file', () => nn.loadModel({ modelJson: { modelTopology: { class_name: 'Sequential', config: { layers: [{ class_name: 'Nope', config: {} }] } }, weightsManifest: [] }, weights: new Uint8Array(0) }), /unsupported layers: Nope \(supported: /],
     ['bad seed', () => nn.setSeed(-3), /seed/],
     ['disposed tensor', () => { const t = nn.tensor([1, 2, 3], [1, 3]); t.dispose(); return model.predict(t); }, /disposed/],
   ];
