@@ -1,6 +1,14 @@
 // Page side of a training worker: starts a module Web Worker, calls the functions it serves
 // (promises) and receives the events it emits (progress, metrics, samples). Pages never run
 // the engine on the main thread, so they stay responsive while a model trains.
+// Calls pending when the worker crashes or is terminated reject with this: `workerDied` tells
+// a page to start a new worker (and resume from a backup) rather than report a bad call.
+function workerDeath(message) {
+  const error = new Error(message);
+  error.workerDied = true;
+  return error;
+}
+
 export class WorkerHost {
   constructor(scriptUrl) {
     this.worker = new Worker(scriptUrl, { type: 'module' });
@@ -9,7 +17,7 @@ export class WorkerHost {
     this.nextId = 1;
     this.worker.onmessage = ({ data }) => this._receive(data);
     this.worker.onerror = (event) => {
-      const error = new Error(`training worker failed: ${event.message}`);
+      const error = workerDeath(`training worker failed: ${event.message}`);
       for (const { reject } of this.pending.values()) reject(error);
       this.pending.clear();
       this._emit('error', { message: error.message });
@@ -33,7 +41,7 @@ export class WorkerHost {
 
   terminate() {
     this.worker.terminate();
-    for (const { reject } of this.pending.values()) reject(new Error('training worker terminated'));
+    for (const { reject } of this.pending.values()) reject(workerDeath('training worker terminated'));
     this.pending.clear();
   }
 

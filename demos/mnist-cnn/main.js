@@ -8,7 +8,7 @@ import { preprocessDrawing } from './preprocess.js';
 
 const $ = (id) => document.getElementById(id);
 const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
-const host = new WorkerHost(new URL('./worker.js', import.meta.url));
+let host = null;  // the training worker; replaced when it dies (startWorker)
 const lossChart = new LineChart($('loss-chart'), { title: 'loss', xLabel: 'epoch' });
 const accChart = new LineChart($('acc-chart'), { title: 'accuracy', yMax: 1, xLabel: 'epoch' });
 const state = { training: false, paused: false, hasModel: false, epochsDone: 0 };
@@ -89,6 +89,10 @@ async function train(resume = null) {
     state.historyEpochs = result.historyEpochs;
     status(result.stopped ? `Stopped after ${result.epochsDone} epochs.` : `Trained ${result.epochsDone} epochs.`);
   } catch (error) {
+    if (error.workerDied) {
+      await recoverFromDeadWorker(error.message);
+      return;
+    }
     status(`Training failed: ${error.message}`);
   } finally {
     state.training = false;
@@ -97,25 +101,45 @@ async function train(resume = null) {
   }
 }
 
-host.on('batch', ({ batch, batchesPerEpoch, loss, accuracy, samplesPerSecond }) => {
-  const x = state.epochsDone + (batch + 1) / batchesPerEpoch;
-  lossChart.push('train (batch)', x, loss);
-  accChart.push('train (batch)', x, accuracy);
-  $('progress').value = (batch + 1) / batchesPerEpoch;
-  $('throughput').textContent = `${Math.round(samplesPerSecond).toLocaleString()} samples/s · batch ${batch + 1}/${batchesPerEpoch}`;
-});
-host.on('epoch', ({ epoch, logs, report, filters }) => {
-  state.epochsDone = epoch + 1;
-  lossChart.push('validation', epoch + 1, logs.val_loss);
-  accChart.push('validation', epoch + 1, logs.val_accuracy);
-  status(`Epoch ${epoch + 1}: loss ${logs.loss.toFixed(4)}, val accuracy ${(logs.val_accuracy * 100).toFixed(2)}%`);
-  showReport({ report, filters });
-});
-host.on('error', ({ message }) => status(message));
+// The worker crashed or was killed mid-training (out of memory, a browser that reclaims it):
+// say so, start a new one and offer the last completed epoch from the indexeddb backup, as
+// after a reload. What was trained up to that epoch is not lost.
+async function recoverFromDeadWorker(reason) {
+  state.workerRestarts = (state.workerRestarts ?? 0) + 1;
+  state.hasModel = false;
+  startWorker();
+  const prefix = `The training worker stopped (${reason}). `;
+  await offerResume(prefix);
+  if ($('resume-training').hidden) {
+    await build();
+    status(`${prefix}No epoch had finished yet; press Train to start again.`);
+  }
+}
+
+function startWorker() {
+  host?.terminate();
+  host = new WorkerHost(new URL('./worker.js', import.meta.url));
+  state.host = host;  // the browser test kills it to check the recovery
+  host.on('batch', ({ batch, batchesPerEpoch, loss, accuracy, samplesPerSecond }) => {
+    const x = state.epochsDone + (batch + 1) / batchesPerEpoch;
+    lossChart.push('train (batch)', x, loss);
+    accChart.push('train (batch)', x, accuracy);
+    $('progress').value = (batch + 1) / batchesPerEpoch;
+    $('throughput').textContent = `${Math.round(samplesPerSecond).toLocaleString()} samples/s · batch ${batch + 1}/${batchesPerEpoch}`;
+  });
+  host.on('epoch', ({ epoch, logs, report, filters }) => {
+    state.epochsDone = epoch + 1;
+    lossChart.push('validation', epoch + 1, logs.val_loss);
+    accChart.push('validation', epoch + 1, logs.val_accuracy);
+    status(`Epoch ${epoch + 1}: loss ${logs.loss.toFixed(4)}, val accuracy ${(logs.val_accuracy * 100).toFixed(2)}%`);
+    showReport({ report, filters });
+  });
+  host.on('error', ({ message }) => status(message));
+}
 
 // An interrupted run (tab closed or reloaded mid-training): rebuild its architecture, redraw
 // its history and offer to continue from the last completed epoch.
-async function offerResume() {
+async function offerResume(prefix = '') {
   const run = JSON.parse(localStorage.getItem(RUN_KEY) ?? 'null');
   const backup = await host.call('pendingBackup');
   if (!run || !backup) {
@@ -137,7 +161,7 @@ async function offerResume() {
   $('epochs').value = String(run.totalEpochs - resume.epochsDone);  // what Resume will still train
   $('resume-training').hidden = false;
   $('resume-training').onclick = () => train(resume);
-  status(`Interrupted training found: ${resume.epochsDone} of ${run.totalEpochs} epochs done. Press Resume training.`);
+  status(`${prefix}Interrupted training found: ${resume.epochsDone} of ${run.totalEpochs} epochs done. Press Resume training.`);
 }
 
 // Drawing pad (mouse, pen and touch through pointer events).
@@ -266,4 +290,5 @@ $('import').addEventListener('change', async (event) => {
 
 clearPad();
 setButtons();
+startWorker();
 build().then(offerResume).catch((e) => status(`Could not build the model: ${e.message}`));

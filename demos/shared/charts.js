@@ -61,6 +61,12 @@ export class LineChart {
       ctx.beginPath();
       points.forEach(([x, y], k) => (k ? ctx.lineTo(px(x), py(y)) : ctx.moveTo(px(x), py(y))));
       ctx.stroke();
+      if (points.length === 1) {  // a line needs two points: show a lone one as a dot
+        ctx.beginPath();
+        ctx.arc(px(points[0][0]), py(points[0][1]), 3, 0, 2 * Math.PI);
+        ctx.fillStyle = color;
+        ctx.fill();
+      }
       ctx.fillStyle = color;
       ctx.fillText(name, pad.l + 8 + i * 110, pad.t + 14);
       i++;
