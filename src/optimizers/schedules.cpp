@@ -157,7 +157,8 @@ std::shared_ptr<LearningRateSchedule> make_schedule(const std::string& name, con
 
 std::shared_ptr<LearningRateSchedule> schedule_from_json(const Json& spec) {
   check(spec.is_object() && spec.contains("class_name") && spec["class_name"].is_string(),
-        "learning-rate schedule: expected {\"class_name\", \"config\"}, got ", spec.dump());
+        "learning_rate: expected a number or a learning-rate schedule {\"class_name\", \"config\"}, got ",
+        spec.dump());
   return make_schedule(spec["class_name"].get<std::string>(), spec.value("config", Json::object()));
 }
 
