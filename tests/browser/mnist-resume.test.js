@@ -25,6 +25,10 @@ test('MNIST page: a reload mid-training resumes from the last backed-up epoch; e
   await page.fill('#epochs', '4');
   await page.click('#train');
   await statusStarts(page, 'Epoch 1:', 120000);
+  // Reload once the next epoch is under way: epoch 1's backup is written before its batches
+  // start (a reload at the very end of epoch 1 can come before the backup is in indexeddb).
+  await page.waitForFunction(() => window.mnistDemo.epochsDone >= 2
+    || (window.mnistDemo.epochsDone === 1 && Number(document.querySelector('#progress').value) > 0.1), null, { timeout: 120000 });
   const before = await page.evaluate(() => window.mnistDemo.epochsDone);
   await page.reload();
 
