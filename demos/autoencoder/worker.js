@@ -28,7 +28,7 @@ function disposeSession() {
 
 function codes() {
   const out = session.encoder.predict(session.test.x, { batchSize: 500 });
-  const values = Float32Array.from(out.dataSync());
+  const values = out.dataSync();
   out.dispose();
   return values;
 }
@@ -51,7 +51,7 @@ function extentOf(values) {
 function decodePoints(points) {
   const z = nn.tensor(Float32Array.from(points.flat()), [points.length, 2]);
   const images = session.decoder.predict(z);
-  const pixels = Float32Array.from(images.dataSync());
+  const pixels = images.dataSync();
   z.dispose();
   images.dispose();
   return pixels;
@@ -70,7 +70,7 @@ function manifold(extent) {
 
 function reconstructions() {
   const out = session.autoencoder.predict(session.stripInput);
-  const pixels = Float32Array.from(out.dataSync());
+  const pixels = out.dataSync();
   out.dispose();
   return { inputs: session.stripPixels, outputs: pixels, count: STRIP };
 }
