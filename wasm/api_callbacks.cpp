@@ -82,6 +82,13 @@ EMSCRIPTEN_BINDINGS(simdnn_callbacks) {
       return backup->restored_epoch();
     });
   });
+  function("restoreModelFiles", +[](Model& model, std::string model_json, val weights) {
+    guarded([&] {
+      const auto bytes = bytes_from_js(weights);
+      restore_model_files(model, parse_json(model_json, "loadWeights model.json"), bytes,
+                          model.name() + ".loadWeights: the model.json");
+    });
+  });
   function("saveModelFiles", &save_model_files);
   function("modelOptimizer", +[](const Model& model) { return model.compiled() ? model.optimizer_handle() : nullptr; });
 }

@@ -89,6 +89,30 @@ val gan_step(GanTrainer& trainer, const Tensor& real) {
   });
 }
 
+val gan_random_state(const GanTrainer& trainer) {
+  val out = val::array();
+  for (std::uint32_t word : trainer.random_state()) out.call<void>("push", static_cast<double>(word));
+  return out;
+}
+
+// state: the 4 unsigned 32-bit words randomState() gave.
+void gan_set_random_state(GanTrainer& trainer, const val& state) {
+  guarded([&] {
+    constexpr const char* where = "ganTrainer.setRandomState";
+    check(state.isArray() && state["length"].as<unsigned>() == 4, where,
+          ": state must be the 4 integers randomState() returned");
+    std::array<std::uint32_t, 4> words{};
+    for (unsigned i = 0; i < 4; ++i) {
+      const val v = state[i];
+      const double d = v.isNumber() ? v.as<double>() : -1.0;
+      check(d >= 0.0 && d <= 4294967295.0 && d == static_cast<double>(static_cast<std::uint32_t>(d)), where,
+            ": state[", i, "] must be an unsigned 32-bit integer");
+      words[i] = static_cast<std::uint32_t>(d);
+    }
+    trainer.set_random_state(words);
+  });
+}
+
 }  // namespace
 }  // namespace simdnn::bindings
 
@@ -97,7 +121,10 @@ EMSCRIPTEN_BINDINGS(simdnn_generative) {
   using namespace simdnn::bindings;
   function("randomNormal", &random_normal_js);
   function("randomUniform", &random_uniform_js);
-  class_<GanTrainer>("GanTrainer").smart_ptr<std::shared_ptr<GanTrainer>>("GanTrainerPtr").function("step", &gan_step);
+  class_<GanTrainer>("GanTrainer").smart_ptr<std::shared_ptr<GanTrainer>>("GanTrainerPtr")
+      .function("step", &gan_step)
+      .function("randomState", &gan_random_state)
+      .function("setRandomState", &gan_set_random_state);
   function("makeGanTrainer", &make_gan_trainer);
   function("lastLosses", +[](const Model& m) { return logs_to_js(m.last_losses()); });
 }

@@ -29,6 +29,16 @@ export class GanTrainer extends NativeHandle {
     }
     return this._api.call(() => this.native.step(realBatch.native));
   }
+
+  // The noise stream's position (4 unsigned 32-bit integers): with the three models' files
+  // (saved with includeOptimizer) it is all a checkpoint needs to continue bit for bit.
+  randomState() {
+    return this._api.call(() => this.native.randomState());
+  }
+
+  setRandomState(state) {
+    this._api.call(() => this.native.setRandomState(state));
+  }
 }
 
 export function makeGenerative(api) {

@@ -141,6 +141,9 @@ export declare class Model extends Layer {
   /** includeOptimizer (default false, as TF.js) adds trainingConfig, the optimizer's weights and
    * the random state: loadModel then gives a compiled model that resumes training exactly. */
   save(url?: string | IOHandler, options?: { includeOptimizer?: boolean }): Promise<ModelArtifacts>;
+  /** Keras load_weights: files of a model with the same architecture, matched by position (shapes
+   * checked); a compiled model also takes their optimizer and random state. */
+  loadWeights(source: string | IOHandler | ModelArtifacts): Promise<void>;
 }
 
 /** One GAN step's figures: losses as train_on_batch reports them, mean D outputs before D's update. */
@@ -162,6 +165,9 @@ export interface GanTrainerArgs {
 export declare class GanTrainer implements Disposable {
   /** D.trainOnBatch on real (1 - labelSmoothing) + fake (0) samples, then gan.trainOnBatch(noise, ones). */
   step(realBatch: Tensor): GanStepResult;
+  /** The noise stream's position: 4 unsigned 32-bit integers, for checkpoints. */
+  randomState(): number[];
+  setRandomState(state: number[]): void;
   dispose(): void;
   readonly isDisposed: boolean;
 }

@@ -287,6 +287,22 @@ export class Model extends Layer {
     return artifacts;
   }
 
+  // Keras load_weights: model files (a URL, an IO handler or {modelJson, weights}) written by
+  // a model of the same architecture go into this one, matched by position with shapes
+  // checked. If this model is compiled, the optimizer state and random state in the files come
+  // too, so training continues exactly; models sharing layers with this one (a GAN's
+  // generator inside the combined model, an autoencoder's encoder) see the weights at once.
+  async loadWeights(source) {
+    const where = `${this.name}.loadWeights`;
+    if (this._fitting) throw new Error(`${where}: this model is training in fit()`);
+    const fromIO = typeof source === 'string' || (source !== null && typeof source?.load === 'function');
+    const { modelJson, weights } = fromIO ? await this._api.io.read(source) : toModelFiles(requirePlainObject(source, where), where);
+    if (!(weights instanceof Uint8Array)) throw new Error(`${where}: weights must be a Uint8Array, got ${describe(weights)}`);
+    const text = typeof modelJson === 'string' ? modelJson : JSON.stringify(modelJson);
+    if (typeof text !== 'string') throw new Error(`${where}: modelJson must be an object or JSON text, got ${describe(modelJson)}`);
+    this._api.call(() => this._api.native.restoreModelFiles(this.native, text, weights));
+  }
+
   dispose() {
     if (this._fitting) throw new Error(`${this.name}: cannot dispose a model while fit() is running`);
     if (this.isDisposed) return;

@@ -205,29 +205,7 @@ void BackupAndRestore::restore(Model& target, const Json& model_json, std::span<
   const Json& backup = (*state)["backup"];
   const int epoch = backup.at("epoch").get<int>();
   History history = history_from_json(backup.at("history"));
-  // The backup was written by this model's architecture, but a re-created model (a new
-  // process, a reloaded page, a second model in one script) may have other automatic layer
-  // names: weights match by position, as Keras restores a backup, with shapes still checked.
-  Json files = model_json;
-  const auto current = weight_names(target);
-  std::vector<std::string> saved;
-  for (const auto& e : read_manifest(files["weightsManifest"], weights.size()))
-    if (e.group != "optimizer") saved.push_back(e.name);
-  check(saved.size() == current.size(), "BackupAndRestore: the backup in '", backup_dir_, "' holds ",
-        saved.size(), " weights, the model has ", current.size(), " (a different architecture?)");
-  std::map<std::string, std::string> renamed;
-  for (std::size_t i = 0; i < saved.size(); ++i) renamed[saved[i]] = current[i];
-  for (Json& group : files["weightsManifest"])
-    for (Json& w : group["weights"]) {
-      std::string name = w["name"].get<std::string>();
-      const bool optimizer_slot = w.value("group", "") == "optimizer";
-      const std::size_t cut = optimizer_slot ? name.rfind('/') : std::string::npos;
-      const std::string weight = cut == std::string::npos ? name : name.substr(0, cut);
-      if (auto it = renamed.find(weight); it != renamed.end())
-        w["name"] = it->second + (cut == std::string::npos ? "" : name.substr(cut));
-    }
-  load_weights(target, files["weightsManifest"], weights);
-  load_training_state(target, files, weights);
+  restore_model_files(target, model_json, weights, "BackupAndRestore: the backup in '" + backup_dir_ + "'");
   restored_epoch_ = epoch;
   history_ = std::move(history);
 }

@@ -4,6 +4,7 @@
 // the generator's samples from fresh noise (label 0) in one train_on_batch, then the combined
 // model (generator -> frozen discriminator, compiled after `discriminator.trainable = false`)
 // learns to make the discriminator answer 1 on new noise.
+#include <array>
 #include <cstdint>
 #include <memory>
 
@@ -34,6 +35,10 @@ class GanTrainer {
              std::shared_ptr<Model> gan, const GanTrainerOptions& options);
   // real: [batch, ...discriminator input shape].
   GanStepResult step(const Tensor& real);
+  // The noise stream's position, so a checkpointed GAN resumes drawing the same noise as an
+  // uninterrupted run would (the models' own random state travels in their files).
+  std::array<std::uint32_t, 4> random_state() const { return rng_.state(); }
+  void set_random_state(const std::array<std::uint32_t, 4>& state) { rng_.set_state(state); }
 
  private:
   std::shared_ptr<Model> generator_, discriminator_, gan_;

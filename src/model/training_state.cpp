@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <string>
+#include <vector>
 
 #include "core/error.hpp"
 #include "losses/loss.hpp"
@@ -206,6 +208,32 @@ void load_training_state(Model& model, const Json& model_json, std::span<const s
     model.rng().set_state({s[0].get<std::uint32_t>(), s[1].get<std::uint32_t>(), s[2].get<std::uint32_t>(),
                            s[3].get<std::uint32_t>()});
   }
+}
+
+void restore_model_files(Model& model, const Json& model_json, std::span<const std::uint8_t> weights,
+                         const std::string& where) {
+  check(model_json.is_object() && model_json.contains("weightsManifest"), where, " has no weightsManifest");
+  Json files = model_json;
+  const auto current = weight_names(model);
+  std::vector<std::string> saved;
+  for (const auto& e : read_manifest(files["weightsManifest"], weights.size()))
+    if (e.group != "optimizer") saved.push_back(e.name);
+  check(saved.size() == current.size(), where, " holds ", saved.size(), " weights, the model '", model.name(),
+        "' has ", current.size(), " (a different architecture?)");
+  std::map<std::string, std::string> renamed;
+  for (std::size_t i = 0; i < saved.size(); ++i) renamed[saved[i]] = current[i];
+  for (Json& group : files["weightsManifest"])
+    for (Json& w : group["weights"]) {
+      const std::string name = w["name"].get<std::string>();
+      const bool optimizer_slot = w.value("group", "") == "optimizer";
+      const std::size_t cut = optimizer_slot ? name.rfind('/') : std::string::npos;
+      const std::string weight = cut == std::string::npos ? name : name.substr(0, cut);
+      if (auto it = renamed.find(weight); it != renamed.end())
+        w["name"] = it->second + (cut == std::string::npos ? "" : name.substr(cut));
+    }
+  load_weights(model, files["weightsManifest"], weights);
+  // An uncompiled model takes the weights only: loading weights must not compile it.
+  if (model.compiled()) load_training_state(model, files, weights);
 }
 
 }  // namespace simdnn

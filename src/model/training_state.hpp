@@ -26,6 +26,14 @@ ModelArtifacts save_model_artifacts(Model& model, bool include_optimizer,
 // random state that the files hold. Weights must already be loaded (load_weights).
 void load_training_state(Model& model, const Json& model_json, std::span<const std::uint8_t> weights);
 
+// Loads model files into an existing model of the same architecture: weights matched by
+// position (a re-created model may have other automatic layer names, as when Keras restores a
+// backup), shapes checked; then, if the model is compiled, the optimizer and random state the
+// files hold. `where` names the caller in errors. Used by BackupAndRestore and by
+// model.loadWeights (a GAN page restores its three linked models this way).
+void restore_model_files(Model& model, const Json& model_json, std::span<const std::uint8_t> weights,
+                         const std::string& where);
+
 // TF.js' name for an optimizer slot ("m" for Adam's "momentum"), else the Keras slot name.
 std::string tfjs_slot_name(const std::string& optimizer, const std::string& keras_slot);
 

@@ -182,3 +182,57 @@ test('VAE with Sampling + add_loss on 1,000 MNIST digits: kl_loss logged, ELBO i
   x.dispose();
   vae.dispose();
 });
+
+// The GAN page's checkpoint: D and the combined model saved with their optimizer state, plus
+// the trainer's noise state, restored into freshly built models with other initial weights.
+// Resuming must give exactly the steps and weights of the uninterrupted run (DCGAN: dropout in
+// D, BatchNorm moving statistics in G, Adam moments in both optimizers).
+test('ganTrainer checkpoint: loadWeights + setRandomState resume bit for bit', async () => {
+  const nn = await loadNN();
+  const { GAN_ARCHITECTURES } = await import('../../demos/gan/architectures.js');
+  const digits = await mnistDigits(nn, 16);
+  const scaled = Float32Array.from(digits.dataSync(), (v) => v * 2 - 1);
+  const real = nn.tensor(scaled, [16, 28, 28, 1]);
+  const make = (seed) => {
+    nn.setSeed(seed);
+    const models = GAN_ARCHITECTURES.dcgan.build(nn, { learningRate: 2e-4 });
+    return { ...models, trainer: nn.training.ganTrainer({ ...models, latentDim: 64, labelSmoothing: 0.1, seed }) };
+  };
+  const free = (m) => { m.trainer.dispose(); m.gan.dispose(); };
+  const steps = (m, n) => Array.from({ length: n }, () => m.trainer.step(real));
+
+  const straight = make(3);
+  const expected = steps(straight, 8);
+  const expectedG = weightsOf(straight.generator), expectedD = weightsOf(straight.discriminator);
+  free(straight);
+
+  const first = make(3);
+  assert.deepEqual(steps(first, 4), expected.slice(0, 4));
+  const dFiles = await first.discriminator.save(undefined, { includeOptimizer: true });
+  const ganFiles = await first.gan.save(undefined, { includeOptimizer: true });
+  const noise = first.trainer.randomState();
+  assert.equal(noise.length, 4);
+  assert.ok(noise.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32), JSON.stringify(noise));
+  free(first);
+
+  const resumed = make(77);  // other initial weights and noise seed: all must come from the checkpoint
+  await resumed.discriminator.loadWeights(dFiles);
+  await resumed.gan.loadWeights(ganFiles);
+  resumed.trainer.setRandomState(noise);
+  assert.deepEqual(steps(resumed, 4), expected.slice(4), 'the resumed steps are the uninterrupted ones');
+  assert.deepEqual(weightsOf(resumed.generator), expectedG);
+  assert.deepEqual(weightsOf(resumed.discriminator), expectedD);
+
+  // Without the noise state the models are right but the noise is not: the run diverges.
+  const noNoise = make(77);
+  await noNoise.discriminator.loadWeights(dFiles);
+  await noNoise.gan.loadWeights(ganFiles);
+  assert.notDeepEqual(steps(noNoise, 1)[0], expected[4]);
+
+  assert.throws(() => resumed.trainer.setRandomState([1, 2, 3]), /setRandomState: state must be the 4 integers/);
+  assert.throws(() => resumed.trainer.setRandomState([1, 2, 3, -1]), /state\[3\] must be an unsigned 32-bit integer/);
+  await assert.rejects(resumed.generator.loadWeights(dFiles), /generator\.loadWeights: the model.json holds \d+ weights, the model 'generator' has \d+/);
+  free(resumed);
+  free(noNoise);
+  for (const t of [digits, real]) t.dispose();
+});
