@@ -4,6 +4,8 @@
 import { WorkerHost } from '../../web/worker-host.js';
 import { CLASS_COLORS, LineChart, drawImageGrid, drawScatter } from '../shared/charts.js';
 import { IMAGE_SETS } from '../shared/image-data.js';
+import { downloadModelFiles, readChosenModelFiles } from '../shared/model-files.js';
+import { RunRecord, drawHistory, findInterruptedRun } from '../shared/resume.js';
 import { AUTOENCODERS } from './architectures.js';
 
 const $ = (id) => document.getElementById(id);
@@ -15,6 +17,10 @@ const termsChart = new LineChart($('terms-chart'), { title: 'VAE terms: reconstr
 const state = { ready: false, training: false, paused: false, epochsDone: 0, scatterPoints: 0, scatterUpdates: 0, lastDecode: null, linearEpoch: 0 };
 window.aeDemo = state;
 let view = { labels: [], classes: [], extent: [-1, 1, -1, 1], toData: null };
+// The run in progress (the model's settings and the epoch count to reach), so a reloaded tab
+// can rebuild it and resume from the worker's indexeddb backup.
+const RUN = new RunRecord('simdnn/autoencoder-demo/run');
+let settings = null;  // what the current model was built with (the worker's answer)
 
 function status(text) { $('status').textContent = text; }
 
@@ -22,7 +28,9 @@ function setButtons() {
   $('train').disabled = state.training || !state.ready;
   $('pause').disabled = !state.training;
   $('pause').textContent = state.paused ? 'Resume' : 'Pause';
-  for (const id of ['reset', 'dataset', 'architecture', 'denoise', 'lr']) $(id).disabled = state.training;
+  for (const id of ['reset', 'dataset', 'architecture', 'denoise', 'lr', 'save-model', 'load-model', 'export', 'import']) {
+    $(id).disabled = state.training;
+  }
 }
 
 const images = (pixels) => Array.from({ length: pixels.length / PIXELS }, (_, i) => pixels.subarray(i * PIXELS, (i + 1) * PIXELS));
@@ -43,33 +51,91 @@ function showLatentReport(report) {
   drawImageGrid($('strip'), [...images(report.strip.inputs), ...images(report.strip.outputs)], 28, report.strip.count);
 }
 
+// The controls show what a model was built with (after a resume or a load).
+function showSettings(s) {
+  settings = s;
+  $('dataset').value = s.dataset;
+  $('architecture').value = s.architecture;
+  $('denoise').checked = s.denoise;
+  $('lr').value = String(s.learningRate);
+  $('terms-chart').hidden = AUTOENCODERS[s.architecture].kind !== 'vae';
+}
+
+function showModel(result) {
+  view.labels = result.labels;
+  view.classes = result.classes;
+  showSettings(result.settings);
+  $('summary').textContent = result.summary;
+  showLatentReport(result);
+}
+
+async function forgetInterruptedRun() {
+  if ($('resume-training').hidden) return;
+  // A new model replaces the interrupted run: its backup would not fit.
+  $('resume-training').hidden = true;
+  RUN.forget();
+  await host.call('discardBackup');
+}
+
 async function setup() {
+  await forgetInterruptedRun();
   state.ready = false;
   setButtons();
   status('Loading images and building the model…');
   lossChart.clear();
   termsChart.clear();
-  const spec = AUTOENCODERS[$('architecture').value];
-  $('terms-chart').hidden = spec.kind !== 'vae';
   const result = await host.call('setup', { dataset: $('dataset').value, architecture: $('architecture').value,
     denoise: $('denoise').checked, learningRate: Number($('lr').value), seed: 1 });
-  view.labels = result.labels;
-  view.classes = result.classes;
   state.epochsDone = 0;
-  $('summary').textContent = result.summary;
-  showLatentReport(result);
+  showModel(result);
   state.ready = true;
   setButtons();
   status(`Ready: ${result.params.toLocaleString()} parameters, ${result.trainCount.toLocaleString()} training images. Press Train.`);
 }
 
-async function train() {
-  state.training = true;
+// An interrupted run (tab closed or reloaded mid-training): rebuild its model, put the last
+// backed-up epoch in, redraw its history and the plane, and offer to continue. True if found.
+async function offerResume() {
+  const found = await findInterruptedRun(host, RUN);
+  if (!found) return false;
+  const { run, backup } = found;
+  status('Restoring the interrupted run…');
+  lossChart.clear();
+  termsChart.clear();
+  showModel(await host.call('setup', run.settings));
+  const restored = await host.call('restoreBackup');
+  drawHistory(restored.history, [[lossChart, 'train (batch)', 'loss'], [lossChart, 'validation', 'val_loss'],
+    [termsChart, 'KL', 'kl_loss']]);
+  // A VAE's terms, as the live chart splits them (an AE has no kl_loss: nothing drawn).
+  drawHistory(restored.history.map(({ epoch, logs }) => ({ epoch, logs: { reconstruction: logs.loss - logs.kl_loss } })),
+    [[termsChart, 'reconstruction', 'reconstruction']]);
+  showLatentReport(restored);
+  state.restoredHistory = restored.history;
+  state.epochsDone = restored.epoch + 1;
+  const resume = { ...run, epochsDone: state.epochsDone };
+  $('epochs').value = String(run.totalEpochs - resume.epochsDone);  // what Resume will still train
+  $('batch').value = String(run.batchSize);
+  $('resume-training').hidden = false;
+  $('resume-training').onclick = () => train(resume);
+  state.ready = true;
   setButtons();
-  status('Training…');
+  status(`Interrupted training found: ${resume.epochsDone} of ${run.totalEpochs} epochs done. Press Resume training.`);
+  return true;
+}
+
+async function train(resume = null) {
+  state.training = true;
+  $('resume-training').hidden = true;
+  setButtons();
+  status(resume ? `Resuming after epoch ${resume.epochsDone} of ${resume.totalEpochs}…` : 'Training…');
   try {
-    const result = await host.call('train', { epochs: Number($('epochs').value), batchSize: Number($('batch').value) });
+    const epochs = Number($('epochs').value), batchSize = Number($('batch').value);
+    const run = resume ?? { settings, batchSize, totalEpochs: state.epochsDone + epochs };
+    RUN.remember(run);
+    const result = await host.call('train', resume ? { totalEpochs: run.totalEpochs, batchSize: run.batchSize } : { epochs, batchSize });
+    RUN.forget();
     state.epochsDone = result.epochsDone;
+    state.historyEpochs = result.historyEpochs;
     status(result.stopped ? `Stopped after ${result.epochsDone} epochs.` : `Trained ${result.epochsDone} epochs.`);
   } catch (error) {
     status(`Training failed: ${error.message}`);
@@ -162,7 +228,49 @@ $('linear-run').addEventListener('click', async () => {
 for (const [key, spec] of Object.entries(IMAGE_SETS)) $('dataset').add(new Option(spec.label, key));
 for (const [key, spec] of Object.entries(AUTOENCODERS)) $('architecture').add(new Option(spec.label, key));
 for (const id of ['dataset', 'architecture', 'denoise']) $(id).addEventListener('change', () => setup().catch((e) => status(e.message)));
-$('train').addEventListener('click', train);
+$('train').addEventListener('click', () => train());
 $('pause').addEventListener('click', () => host.call(state.paused ? 'resume' : 'pause'));
 $('reset').addEventListener('click', () => setup().catch((e) => status(e.message)));
-setup().catch((e) => status(e.message));
+
+// Save / load the trained model: in this browser (indexeddb) or as files.
+async function loaded(result, from) {
+  lossChart.clear();
+  termsChart.clear();
+  state.epochsDone = result.epochsDone;
+  showModel(result);
+  state.ready = true;
+  setButtons();
+  status(`Loaded ${from}: ${result.settings.architecture} on ${result.settings.dataset}, trained ${result.epochsDone} epochs.`);
+}
+async function whileIdle(action) {
+  state.ready = false;
+  setButtons();
+  try {
+    await forgetInterruptedRun();
+    await action();
+  } catch (error) {
+    status(error.message);
+  } finally {
+    state.ready = true;
+    setButtons();
+  }
+}
+$('save-model').addEventListener('click', () => whileIdle(async () => {
+  const { saved, epochsDone } = await host.call('saveModel', { toBrowser: true });
+  status(`Saved the model (${epochsDone} epochs) in this browser at ${saved}.`);
+}));
+$('load-model').addEventListener('click', () => whileIdle(async () => {
+  status('Loading the saved model…');
+  await loaded(await host.call('loadModel'), 'the model saved in this browser');
+}));
+$('export').addEventListener('click', () => whileIdle(async () => {
+  await downloadModelFiles(await host.call('saveModel'), 'autoencoder-model');
+  status('Exported autoencoder-model.json and autoencoder-model.weights.bin.');
+}));
+$('import').addEventListener('change', (event) => whileIdle(async () => {
+  const { modelJson, weights, name } = await readChosenModelFiles(event.target.files);
+  status(`Importing ${name}…`);
+  await loaded(await host.call('loadModel', { modelJson, weights }, [weights]), name);
+}));
+
+offerResume().then((found) => found || setup()).catch((e) => status(e.message));

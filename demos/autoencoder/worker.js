@@ -4,6 +4,7 @@
 // It also runs the seed's linear 3-D -> 2-D autoencoder beside PCA.
 import { load } from '../../web/index.js';
 import { serveWorker } from '../../web/worker-serve.js';
+import { discardBackup, modelFilesWithSettings, readBackup, settingsOf } from '../shared/backup.js';
 import { IMAGE_SETS, imageDataUrl, imageTensors, loadImageSplit } from '../shared/image-data.js';
 import { AUTOENCODERS, buildAutoencoder } from './architectures.js';
 import { linearAutoencoder, pcaProjection, pointCloud } from './linear3d.js';
@@ -17,6 +18,11 @@ const PIXELS = 28 * 28;
 const NOISE_STDDEV = 0.4;
 let nn = null;
 let session = null;
+// Every epoch of a training run is backed up here (model, optimizer and random state,
+// history), so a reloaded tab resumes after the last finished epoch; "Save model" keeps a
+// trained model under MODEL_URL.
+const BACKUP_URL = 'indexeddb://autoencoder-demo-backup';
+const MODEL_URL = 'indexeddb://autoencoder-demo-model';
 let linear = null;
 
 function disposeSession() {
@@ -95,37 +101,71 @@ function stripInputs(seed) {
   return pixels;
 }
 
+// Loads the images and builds the chosen AE/VAE from its seed (setup, loadModel).
+async function setupSession({ dataset, architecture, denoise = false, learningRate = 1e-3, seed = 1 }) {
+  nn ??= await engine;
+  const spec = AUTOENCODERS[architecture];
+  if (!spec) throw new Error(`unknown architecture '${architecture}'`);
+  if (!IMAGE_SETS[dataset]) throw new Error(`unknown data set '${dataset}'`);
+  disposeSession();
+  const [trainSplit, testSplit] = await Promise.all([
+    loadImageSplit(imageDataUrl(dataset), 'train', { limit: PAGE_TRAIN }),
+    loadImageSplit(imageDataUrl(dataset), 'test', { limit: PAGE_TEST }),
+  ]);
+  nn.setSeed(seed);
+  const models = buildAutoencoder(nn, { kind: spec.kind, body: spec.body, denoise, learningRate });
+  session = { ...models, kind: spec.kind, denoise, epochsDone: 0,
+    train: imageTensors(nn, trainSplit), test: imageTensors(nn, testSplit), labels: Array.from(testSplit.labels) };
+  session.stripPixels = stripInputs(seed + 1);
+  session.stripInput = nn.tensor(session.stripPixels, [STRIP, 28, 28, 1]);
+  session.settings = { dataset, architecture, denoise, learningRate, seed };
+  return { summary: models.autoencoder.summary(72, undefined, null), params: models.autoencoder.countParams(),
+    trainCount: trainSplit.count, labels: session.labels, classes: IMAGE_SETS[dataset].classes, settings: session.settings };
+}
+
 serveWorker({
-  async setup({ dataset, architecture, denoise = false, learningRate = 1e-3, seed = 1 }) {
-    nn ??= await engine;
-    const spec = AUTOENCODERS[architecture];
-    if (!spec) throw new Error(`unknown architecture '${architecture}'`);
-    if (!IMAGE_SETS[dataset]) throw new Error(`unknown data set '${dataset}'`);
-    disposeSession();
-    const [trainSplit, testSplit] = await Promise.all([
-      loadImageSplit(imageDataUrl(dataset), 'train', { limit: PAGE_TRAIN }),
-      loadImageSplit(imageDataUrl(dataset), 'test', { limit: PAGE_TEST }),
-    ]);
-    nn.setSeed(seed);
-    const models = buildAutoencoder(nn, { kind: spec.kind, body: spec.body, denoise, learningRate });
-    session = { ...models, kind: spec.kind, denoise, epochsDone: 0,
-      train: imageTensors(nn, trainSplit), test: imageTensors(nn, testSplit), labels: Array.from(testSplit.labels) };
-    session.stripPixels = stripInputs(seed + 1);
-    session.stripInput = nn.tensor(session.stripPixels, [STRIP, 28, 28, 1]);
-    return { summary: models.autoencoder.summary(72, undefined, null), params: models.autoencoder.countParams(),
-      trainCount: trainSplit.count, labels: session.labels, classes: IMAGE_SETS[dataset].classes, ...latentReport() };
+  async setup(settings) {
+    return { ...await setupSession(settings), ...latentReport() };
   },
 
-  async train({ epochs = 1, batchSize = 64 }, control) {
+  async pendingBackup() {
+    nn ??= await engine;
+    return readBackup(nn, BACKUP_URL);
+  },
+
+  async discardBackup() {
+    nn ??= await engine;
+    await discardBackup(nn, BACKUP_URL);
+  },
+
+  // Puts the interrupted run's last epoch into the freshly set up model now (fit() would at
+  // its start), so the page redraws the plane, manifold and reconstructions it had reached.
+  async restoreBackup() {
+    if (!session) throw new Error('set up a model first');
+    const backup = await readBackup(nn, BACKUP_URL);
+    if (!backup) throw new Error(`nothing is stored at ${BACKUP_URL}`);
+    await session.autoencoder.loadWeights(BACKUP_URL);
+    session.epochsDone = backup.epoch + 1;
+    return { ...backup, ...latentReport() };
+  },
+
+  // totalEpochs: resume the interrupted run to that many epochs from its backup (fit restores
+  // it); else train `epochs` more.
+  async train({ epochs = 1, totalEpochs, batchSize = 64 }, control) {
     if (!session) throw new Error('set up a model first');
     control.resetStop();
     const { autoencoder, train } = session;
+    const resuming = totalEpochs !== undefined;
+    // A fresh run must not pick up a leftover backup.
+    if (!resuming) await discardBackup(nn, BACKUP_URL);
     const batchesPerEpoch = Math.ceil(train.count * 0.9 / batchSize);
     let started = performance.now(), seen = 0;
+    const backup = nn.callbacks.backupAndRestore({ backupDir: BACKUP_URL });
     const history = await autoencoder.fit(train.x, train.x, {
-      epochs: session.epochsDone + epochs, initialEpoch: session.epochsDone, batchSize, validationSplit: 0.1, yieldEvery: 20,
-      callbacks: {
-        onEpochBegin: () => { started = performance.now(); seen = 0; },
+      epochs: resuming ? totalEpochs : session.epochsDone + epochs, initialEpoch: resuming ? 0 : session.epochsDone,
+      batchSize, validationSplit: 0.1, yieldEvery: 20,
+      callbacks: [backup, {
+        onEpochBegin: (epoch) => { session.epochsDone = epoch; started = performance.now(); seen = 0; },
         onBatchEnd: async (batch, logs) => {
           seen += batchSize;
           if (batch % 5 === 0) {
@@ -142,12 +182,39 @@ serveWorker({
           session.epochsDone = epoch + 1;
           control.emit('epoch', { epoch, logs, ...latentReport() });
         },
-      },
-    }).catch((error) => {
-      if (error.message === 'stopped') return null;
-      throw error;
-    });
-    return { epochsDone: session.epochsDone, stopped: history === null };
+      }],
+    }).catch(async (error) => {
+      if (error.message !== 'stopped') throw error;
+      // A stopped run is not resumed on the next visit.
+      await discardBackup(nn, BACKUP_URL);
+      return null;
+    }).finally(() => backup.dispose());
+    return { epochsDone: session.epochsDone, stopped: history === null, historyEpochs: history ? history.epoch.slice() : null };
+  },
+
+  // The trained model's files (with optimizer state and the page's settings): stored in
+  // indexeddb (toBrowser) or returned for a download.
+  async saveModel({ toBrowser = false } = {}) {
+    if (!session) throw new Error('set up a model first');
+    const files = await modelFilesWithSettings(session.autoencoder, { page: 'autoencoder', ...session.settings, epochsDone: session.epochsDone });
+    if (!toBrowser) return files;
+    await nn.io.handler(MODEL_URL).save(files);
+    return { saved: MODEL_URL, epochsDone: session.epochsDone };
+  },
+
+  // files: {modelJson, weights (ArrayBuffer)} from an import, or nothing for the one saved in
+  // the browser. The page's settings in the files rebuild the same AE/VAE (encoder and
+  // decoder share its layers), then the weights and optimizer state go in.
+  async loadModel({ modelJson, weights } = {}) {
+    nn ??= await engine;
+    const files = modelJson ? { modelJson, weights: new Uint8Array(weights) } : await nn.io.handler(MODEL_URL).load();
+    if (!files) throw new Error(`no model is saved in this browser yet (${MODEL_URL})`);
+    const settings = settingsOf(files);
+    if (settings?.page !== 'autoencoder') throw new Error('these files were not saved by the autoencoder page (no autoencoder settings in model.json)');
+    const result = await setupSession(settings);
+    await session.autoencoder.loadWeights(files);
+    session.epochsDone = settings.epochsDone ?? 0;
+    return { ...result, epochsDone: session.epochsDone, ...latentReport() };
   },
 
   // points: [[z0, z1], ...] in the latent plane -> their decodings (784 floats each).

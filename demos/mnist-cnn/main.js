@@ -1,8 +1,9 @@
 // MNIST page: controls, live charts, the drawing pad and test-set views. All engine work
 // happens in worker.js; this file only draws and forwards.
 import { WorkerHost } from '../../web/worker-host.js';
-import { browserFiles, downloadsHandler } from '../../web/browser-io.js';
 import { LineChart, drawBars, drawHeatmap, drawImageGrid } from '../shared/charts.js';
+import { downloadModelFiles, readChosenModelFiles } from '../shared/model-files.js';
+import { RunRecord, drawHistory, findInterruptedRun } from '../shared/resume.js';
 import { ARCHITECTURES } from './architectures.js';
 import { preprocessDrawing } from './preprocess.js';
 
@@ -15,7 +16,7 @@ const state = { training: false, paused: false, hasModel: false, epochsDone: 0 }
 window.mnistDemo = state;  // read by the browser test
 // The run in progress (architecture and settings), so a reloaded tab can rebuild it and
 // resume from the worker's indexeddb backup.
-const RUN_KEY = 'simdnn/mnist-demo/run';
+const RUN = new RunRecord('simdnn/mnist-demo/run');
 
 function status(text) { $('status').textContent = text; }
 
@@ -58,7 +59,7 @@ async function build() {
   if (!$('resume-training').hidden) {
     // A new model replaces the interrupted run: its backup would not fit.
     $('resume-training').hidden = true;
-    localStorage.removeItem(RUN_KEY);
+    RUN.forget();
     await host.call('discardBackup');
   }
   status('Building the model…');
@@ -80,11 +81,11 @@ async function train(resume = null) {
     if (!state.hasModel) await build();
     status(resume ? `Resuming after epoch ${resume.epochsDone} of ${resume.totalEpochs}…` : 'Training…');
     const run = resume ?? { architecture: $('architecture').value, totalEpochs: state.epochsDone + epochs, batchSize, learningRate };
-    localStorage.setItem(RUN_KEY, JSON.stringify(run));
+    RUN.remember(run);
     const result = await host.call('train', resume
       ? { totalEpochs: run.totalEpochs, batchSize: run.batchSize, learningRate: run.learningRate }
       : { epochs, batchSize, learningRate });
-    localStorage.removeItem(RUN_KEY);
+    RUN.forget();
     state.epochsDone = result.epochsDone;
     state.historyEpochs = result.historyEpochs;
     status(result.stopped ? `Stopped after ${result.epochsDone} epochs.` : `Trained ${result.epochsDone} epochs.`);
@@ -140,21 +141,13 @@ function startWorker() {
 // An interrupted run (tab closed or reloaded mid-training): rebuild its architecture, redraw
 // its history and offer to continue from the last completed epoch.
 async function offerResume(prefix = '') {
-  const run = JSON.parse(localStorage.getItem(RUN_KEY) ?? 'null');
-  const backup = await host.call('pendingBackup');
-  if (!run || !backup) {
-    if (backup) await host.call('discardBackup');
-    localStorage.removeItem(RUN_KEY);
-    return;
-  }
+  const found = await findInterruptedRun(host, RUN);
+  if (!found) return;
+  const { run, backup } = found;
   $('architecture').value = run.architecture;
   await build();
-  for (const { epoch, logs } of backup.history) {
-    lossChart.push('train (batch)', epoch + 1, logs.loss);
-    accChart.push('train (batch)', epoch + 1, logs.accuracy);
-    lossChart.push('validation', epoch + 1, logs.val_loss);
-    accChart.push('validation', epoch + 1, logs.val_accuracy);
-  }
+  drawHistory(backup.history, [[lossChart, 'train (batch)', 'loss'], [accChart, 'train (batch)', 'accuracy'],
+    [lossChart, 'validation', 'val_loss'], [accChart, 'validation', 'val_accuracy']]);
   state.restoredHistory = backup.history;
   state.epochsDone = backup.epoch + 1;
   const resume = { ...run, epochsDone: backup.epoch + 1 };
@@ -262,27 +255,19 @@ $('pretrained').addEventListener('click', async () => {
 });
 $('export').addEventListener('click', async () => {
   try {
-    await downloadsHandler('mnist-model').save(await host.call('exportModel'));
+    await downloadModelFiles(await host.call('exportModel'), 'mnist-model');
     status('Exported mnist-model.json and mnist-model.weights.bin.');
   } catch (error) {
     status(error.message);
   }
 });
 $('import').addEventListener('change', async (event) => {
-  const files = [...event.target.files];
-  const jsonFile = files.find((f) => f.name.endsWith('.json'));
-  const rest = files.filter((f) => f !== jsonFile);
-  if (!jsonFile || rest.length === 0) {
-    status('Choose both the model .json and its weights .bin file.');
-    return;
-  }
   try {
-    const { modelJson, weights } = await browserFiles([jsonFile, ...rest]).load();
-    const buffer = weights.buffer;
-    const result = await host.call('importModel', { modelJson, weights: buffer }, [buffer]);
+    const { modelJson, weights, name } = await readChosenModelFiles(event.target.files);
+    const result = await host.call('importModel', { modelJson, weights }, [weights]);
     state.hasModel = true;
     showReport(result);
-    status(`Imported ${jsonFile.name}.`);
+    status(`Imported ${name}.`);
   } catch (error) {
     status(`Import failed: ${error.message}`);
   }

@@ -2,6 +2,7 @@
 // progress, metrics, a confusion matrix and test samples to the page.
 import { load } from '../../web/index.js';
 import { serveWorker } from '../../web/worker-serve.js';
+import { discardBackup, readBackup } from '../shared/backup.js';
 import { imageDataUrl, imageTensors, loadImageSplit } from '../shared/image-data.js';
 import { ARCHITECTURES } from './architectures.js';
 
@@ -88,16 +89,12 @@ serveWorker({
   // The interrupted run's backup: {epoch (last completed, 0-based), history} or null.
   async pendingBackup() {
     nn ??= await engine;
-    const files = await nn.io.handler(BACKUP_URL).load();
-    const backup = files?.modelJson?.userDefinedMetadata?.simdnn?.backup;
-    if (!backup) return null;
-    const history = backup.history.epochs.map((epoch, i) => ({ epoch, logs: Object.fromEntries(backup.history.logs[i]) }));
-    return { epoch: backup.epoch, history };
+    return readBackup(nn, BACKUP_URL);
   },
 
   async discardBackup() {
     nn ??= await engine;
-    await nn.io.handler(BACKUP_URL).remove();
+    await discardBackup(nn, BACKUP_URL);
   },
 
   // totalEpochs: the run's last epoch count; with a backup present, fit restores it and
@@ -132,7 +129,7 @@ serveWorker({
     }).catch(async (error) => {
       if (error.message !== 'stopped') throw error;
       // A stopped run is not resumed on the next visit.
-      await nn.io.handler(BACKUP_URL).remove();
+      await discardBackup(nn, BACKUP_URL);
       return null;
     }).finally(() => backup.dispose());
     return { epochsDone, stopped: history === null, historyEpochs: history ? history.epoch.slice() : null };
