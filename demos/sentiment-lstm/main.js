@@ -3,6 +3,8 @@
 // and forwards; all engine work happens in the workers.
 import { WorkerHost } from '../../web/worker-host.js';
 import { LineChart } from '../shared/charts.js';
+import { downloadModelFiles, readChosenModelFiles } from '../shared/model-files.js';
+import { RunRecord, drawHistory, findInterruptedRun } from '../shared/resume.js';
 import { ARCHITECTURES } from './architectures.js';
 
 const $ = (id) => document.getElementById(id);
@@ -22,6 +24,9 @@ const accChart = new LineChart($('acc-chart'), { title: 'accuracy', yMax: 1, xLa
 const state = { ready: false, text: '', score: null, latencies: [], batches: [], training: false, paused: false,
   hasModel: false, trainedModel: false, epochs: [] };
 window.sentimentDemo = state;
+// The run in progress (model settings, epochs to reach), so a reloaded tab can rebuild the
+// model and resume from the training worker's indexeddb backup.
+const RUN = new RunRecord('simdnn/sentiment-demo/run');
 
 function status(text) { $('status').textContent = text; }
 
@@ -108,12 +113,23 @@ function setButtons() {
   $('train').disabled = state.training || !state.ready;
   $('pause').disabled = !state.training;
   $('pause').textContent = state.paused ? 'Resume' : 'Pause';
-  for (const id of ['reset', 'architecture', 'reviews', 'maxlen']) $(id).disabled = state.training;
+  for (const id of ['reset', 'architecture', 'reviews', 'maxlen', 'save-model', 'load-model', 'export', 'import']) {
+    $(id).disabled = state.training;
+  }
 }
 
 const numberOf = (id) => Number($(id).value);
 
+async function forgetInterruptedRun() {
+  if ($('resume-training').hidden) return;
+  // A new model replaces the interrupted run: its backup would not fit.
+  $('resume-training').hidden = true;
+  RUN.forget();
+  await training.call('discardBackup');
+}
+
 async function build() {
+  await forgetInterruptedRun();
   status('Loading reviews and building the model…');
   lossChart.clear();
   accChart.clear();
@@ -127,8 +143,8 @@ async function build() {
   status(`Built ${$('architecture').selectedOptions[0].textContent}: ${params.toLocaleString()} parameters`);
 }
 
-training.on('batch', ({ batch, batchesPerEpoch, loss, accuracy, samplesPerSecond }) => {
-  const x = state.epochsDone + (batch + 1) / batchesPerEpoch;
+training.on('batch', ({ epoch, batch, batchesPerEpoch, loss, accuracy, samplesPerSecond }) => {
+  const x = epoch + (batch + 1) / batchesPerEpoch;
   state.batches.push({ batch, loss, accuracy });
   lossChart.push('train (batch)', x, loss);
   accChart.push('train (batch)', x, accuracy);
@@ -157,15 +173,21 @@ async function useTrainedModel() {
   rescore();
 }
 
-$('train').addEventListener('click', async () => {
+async function train(resume = null) {
   state.training = true;
+  $('resume-training').hidden = true;
   setButtons();
   try {
     if (!state.hasModel) await build();
-    status('Training…');
-    const { stopped } = await training.call('train', {
-      epochs: numberOf('epochs'), batchSize: numberOf('batch'), learningRate: numberOf('lr'),
-    });
+    status(resume ? `Resuming after epoch ${resume.epochsDone} of ${resume.totalEpochs}…` : 'Training…');
+    const run = resume ?? { architecture: $('architecture').value, reviews: numberOf('reviews'), maxlen: numberOf('maxlen'),
+      batchSize: numberOf('batch'), learningRate: numberOf('lr'), totalEpochs: state.epochsDone + numberOf('epochs') };
+    RUN.remember(run);
+    const { stopped, historyEpochs } = await training.call('train', resume
+      ? { totalEpochs: run.totalEpochs, batchSize: run.batchSize, learningRate: run.learningRate }
+      : { epochs: numberOf('epochs'), batchSize: run.batchSize, learningRate: run.learningRate });
+    RUN.forget();
+    state.historyEpochs = historyEpochs;
     await useTrainedModel();
     status(stopped ? 'Stopped; typing uses the model as trained so far.' : `Trained ${state.epochsDone} epoch(s); type to try it.`);
   } catch (error) {
@@ -175,7 +197,73 @@ $('train').addEventListener('click', async () => {
     state.paused = false;
     setButtons();
   }
-});
+}
+$('train').addEventListener('click', () => train());
+
+// An interrupted run (tab closed or reloaded mid-training): rebuild its model, redraw its
+// history and offer to continue after the last backed-up epoch.
+async function offerResume() {
+  const found = await findInterruptedRun(training, RUN);
+  if (!found) return;
+  const { run, backup } = found;
+  $('architecture').value = run.architecture;
+  $('reviews').value = String(run.reviews);
+  $('maxlen').value = String(run.maxlen);
+  $('batch').value = String(run.batchSize);
+  $('lr').value = String(run.learningRate);
+  await build();
+  drawHistory(backup.history, [[lossChart, 'train (batch)', 'loss'], [accChart, 'train (batch)', 'accuracy']]);
+  state.restoredHistory = backup.history;
+  state.epochsDone = backup.epoch + 1;
+  const resume = { ...run, epochsDone: state.epochsDone };
+  $('epochs').value = String(run.totalEpochs - resume.epochsDone);  // what Resume will still train
+  $('resume-training').hidden = false;
+  $('resume-training').onclick = () => train(resume);
+  status(`Interrupted training found: ${resume.epochsDone} of ${run.totalEpochs} epochs done. Press Resume training.`);
+}
+
+// Save / load the trained model: in this browser (indexeddb) or as files. A loaded model
+// becomes the one typing uses, and the one Train continues.
+async function whileIdle(action) {
+  $('train').disabled = true;
+  try {
+    await forgetInterruptedRun();
+    await action();
+  } catch (error) {
+    status(error.message);
+  } finally {
+    setButtons();
+  }
+}
+async function loaded(result, from) {
+  lossChart.clear();
+  accChart.clear();
+  state.hasModel = true;
+  state.epochsDone = result.epochsDone;
+  if ([...$('architecture').options].some((o) => o.value === result.settings.architecture)) $('architecture').value = result.settings.architecture;
+  $('reviews').value = String(result.settings.reviews);
+  $('maxlen').value = String(result.settings.maxlen);
+  $('summary').textContent = result.summary;
+  await useTrainedModel();
+  status(`Loaded ${from}: ${result.params.toLocaleString()} parameters, trained ${result.epochsDone} epoch(s); type to try it.`);
+}
+$('save-model').addEventListener('click', () => whileIdle(async () => {
+  const { saved, epochsDone } = await training.call('saveModel', { toBrowser: true });
+  status(`Saved the model (${epochsDone} epochs) in this browser at ${saved}.`);
+}));
+$('load-model').addEventListener('click', () => whileIdle(async () => {
+  status('Loading the saved model…');
+  await loaded(await training.call('loadModel', { reviews: numberOf('reviews') }), 'the model saved in this browser');
+}));
+$('export').addEventListener('click', () => whileIdle(async () => {
+  await downloadModelFiles(await training.call('saveModel'), 'sentiment-model');
+  status('Exported sentiment-model.json and sentiment-model.weights.bin.');
+}));
+$('import').addEventListener('change', (event) => whileIdle(async () => {
+  const { modelJson, weights, name } = await readChosenModelFiles(event.target.files);
+  status(`Importing ${name}…`);
+  await loaded(await training.call('loadModel', { modelJson, weights, reviews: numberOf('reviews') }, [weights]), name);
+}));
 
 $('pause').addEventListener('click', () => training.call(state.paused ? 'resume' : 'pause'));
 $('reset').addEventListener('click', async () => {
@@ -200,5 +288,7 @@ for (const host of [inference, training]) host.on('error', ({ message }) => stat
     rescore();
   } catch (error) {
     status(`Could not load the shipped model: ${error.message}`);
+    return;
   }
+  await offerResume().catch((error) => status(`Could not restore the interrupted run: ${error.message}`));
 })();
