@@ -4,15 +4,16 @@ import { WorkerHost } from '../../web/worker-host.js';
 import { LineChart, drawImageGrid } from '../shared/charts.js';
 import { IMAGE_SETS } from '../shared/image-data.js';
 import { GAN_ARCHITECTURES } from './architectures.js';
+import { keepFrame } from './film.js';
 
 const $ = (id) => document.getElementById(id);
 const PIXELS = 28 * 28;
-const FILMSTRIP_FRAMES = 24;
 const host = new WorkerHost(new URL('./worker.js', import.meta.url));
 const lossChart = new LineChart($('loss-chart'), { title: 'loss (binary cross-entropy)', xLabel: 'step' });
 const dChart = new LineChart($('d-chart'), { title: 'mean D output: real D(x) vs fake D(G(z))', yMin: 0, yMax: 1, xLabel: 'step' });
 // Read by the browser test: the latest samples and stats, and the history of sample statistics.
-const state = { ready: false, training: false, paused: false, step: 0, sampleHistory: [], samples: null, walkFrames: 0 };
+const state = { ready: false, training: false, paused: false, step: 0, sampleHistory: [], samples: null, walkFrames: 0,
+  checkpointStep: null, restoredStep: null };
 window.ganDemo = state;
 const film = [];  // snapshots of the sample grid over training, for the filmstrip
 
@@ -30,15 +31,15 @@ function split(pixels, count) {
   return Array.from({ length: count }, (_, i) => pixels.subarray(i * PIXELS, (i + 1) * PIXELS));
 }
 
-function showSamples(samples) {
+// keep: add the grid to the filmstrip (not when it is a restored run's last frame again).
+function showSamples(samples, keep = true) {
   const images = split(samples.pixels, samples.pixels.length / PIXELS);
   drawImageGrid($('samples'), images, 28, 8);
   state.samples = { step: samples.step, meanInk: samples.meanInk, first: Array.from(images[0]) };
   state.sampleHistory.push({ step: samples.step, meanInk: samples.meanInk });
   $('sample-info').textContent = `Step ${samples.step}: mean ink ${samples.meanInk.toFixed(3)} ` +
     `(the training images: ${samples.dataMeanInk.toFixed(3)})`;
-  film.push({ step: samples.step, images: images.map((im) => Float32Array.from(im)) });
-  if (film.length > FILMSTRIP_FRAMES) film.splice(1, 1);  // keep the first grid, thin the middle
+  if (keep) keepFrame(film, { step: samples.step, images: images.map((im) => Float32Array.from(im)) });
   $('filmstrip-info').textContent = `${film.length} snapshot${film.length === 1 ? '' : 's'}`;
   setButtons();
 }
@@ -67,29 +68,61 @@ function animateWalk(time) {
 }
 requestAnimationFrame(animateWalk);
 
-async function setup() {
+function pushStats({ step, dLoss, gLoss, dReal, dFake }) {
+  lossChart.push('D loss', step, dLoss);
+  lossChart.push('G loss', step, gLoss);
+  dChart.push('D(x)', step, dReal);
+  dChart.push('D(G(z))', step, dFake);
+}
+
+// restore: rebuild the checkpointed run (the worker has its settings) and redraw its charts,
+// filmstrip and samples; otherwise a new GAN from the controls (the old checkpoint goes).
+async function setup(restore = false) {
   state.ready = false;
+  $('resume-training').hidden = true;
   setButtons();
-  status('Loading images and building the GAN…');
+  status(restore ? 'Restoring the interrupted run…' : 'Loading images and building the GAN…');
   lossChart.clear();
   dChart.clear();
   film.length = 0;
   state.sampleHistory = [];
   state.step = 0;
-  const result = await host.call('setup', {
+  const result = await host.call('setup', { restore,
     dataset: $('dataset').value, architecture: $('architecture').value,
     learningRate: Number($('lr').value), labelSmoothing: Number($('smoothing').value), seed: 1,
   });
   $('summary').textContent = `${result.generator}\n${result.discriminator}`;
-  showSamples(result.samples);
+  const { restored } = result;
+  if (restored) {
+    const { dataset, architecture, learningRate, labelSmoothing } = result.settings;
+    $('dataset').value = dataset;
+    $('architecture').value = architecture;
+    $('lr').value = String(learningRate);
+    $('smoothing').value = String(labelSmoothing);
+    $('batch').value = String(restored.batchSize);
+    const h = restored.history;
+    h.step.forEach((step, i) => pushStats({ step, dLoss: h.dLoss[i], gLoss: h.gLoss[i], dReal: h.dReal[i], dFake: h.dFake[i] }));
+    for (const frame of restored.film) film.push({ step: frame.step, images: split(frame.pixels, frame.pixels.length / PIXELS) });
+    state.step = restored.step;
+    state.restoredStep = restored.step;
+    state.checkpointStep = restored.step;
+    state.restoredHistory = h;
+  }
+  showSamples(result.samples, !restored);
   showStrip(result.strip);
   state.ready = true;
   setButtons();
-  status(`Ready: ${result.params.toLocaleString()} parameters, ${result.images.toLocaleString()} training images. Press Start.`);
+  if (restored) {
+    $('resume-training').hidden = false;
+    status(`Interrupted training found: checkpoint at step ${restored.step}. Press Resume training.`);
+  } else {
+    status(`Ready: ${result.params.toLocaleString()} parameters, ${result.images.toLocaleString()} training images. Press Start.`);
+  }
 }
 
 async function start() {
   state.training = true;
+  $('resume-training').hidden = true;
   setButtons();
   status('Training: the generator learns to fool the discriminator…');
   try {
@@ -104,15 +137,17 @@ async function start() {
   }
 }
 
-host.on('step', ({ step, dLoss, gLoss, dReal, dFake, stepsPerSecond }) => {
+host.on('step', ({ stepsPerSecond, ...stats }) => {
+  const { step } = stats;
   state.step = step;
-  lossChart.push('D loss', step, dLoss);
-  lossChart.push('G loss', step, gLoss);
-  dChart.push('D(x)', step, dReal);
-  dChart.push('D(G(z))', step, dFake);
+  pushStats(stats);
   $('speed').textContent = `step ${step.toLocaleString()} · ${stepsPerSecond.toFixed(1)} steps/s`;
 });
-host.on('samples', showSamples);
+host.on('samples', (samples) => showSamples(samples));
+host.on('checkpoint', ({ step }) => {
+  state.checkpointStep = step;
+  $('checkpoint-info').textContent = `Checkpoint saved in this browser at step ${step.toLocaleString()}.`;
+});
 host.on('paused', (paused) => { state.paused = paused; setButtons(); });
 host.on('error', ({ message }) => status(message));
 
@@ -153,7 +188,8 @@ $('architecture').addEventListener('change', () => {
 });
 $('dataset').addEventListener('change', () => setup().catch((e) => status(e.message)));
 $('start').addEventListener('click', start);
+$('resume-training').addEventListener('click', start);
 $('pause').addEventListener('click', () => host.call(state.paused ? 'resume' : 'pause'));
 $('reset').addEventListener('click', () => setup().catch((e) => status(e.message)));
 $('filmstrip').addEventListener('click', () => saveFilmstrip().catch((e) => status(e.message)));
-setup().catch((e) => status(e.message));
+host.call('pendingCheckpoint').then((pending) => setup(Boolean(pending))).catch((e) => status(e.message));

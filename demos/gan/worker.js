@@ -4,7 +4,9 @@
 import { load } from '../../web/index.js';
 import { serveWorker } from '../../web/worker-serve.js';
 import { IMAGE_SETS, imageDataUrl, loadImageSplit } from '../shared/image-data.js';
+import { pageStore } from '../shared/page-store.js';
 import { GAN_ARCHITECTURES } from './architectures.js';
+import { keepFrame } from './film.js';
 
 const engine = load();
 const GRID = 64;            // 8 x 8 fixed-noise samples
@@ -12,6 +14,14 @@ const STRIP = 10;           // frames of the interpolation strip
 const PAGE_IMAGES = 12000;  // Fashion-MNIST has 60,000: a page keeps a fifth (MNIST has 8,000)
 let nn = null;
 let session = null;
+// Checkpoints: every CHECKPOINT_EVERY steps and on pause, the discriminator and the combined
+// model (which holds the generator) go to indexeddb:// with their optimizer state, and the
+// page store gets the rest: step, the trainer's noise state, the batch order, the charts'
+// history and the filmstrip. Two slots alternate and the page-store record, written last,
+// names the complete one, so a reload during a write still finds the previous checkpoint.
+const CHECKPOINT_EVERY = 200;
+const CHECKPOINT_KEY = 'gan-demo/checkpoint';
+const slotUrl = (slot, model) => `indexeddb://gan-demo-checkpoint-${slot}/${model}`;
 
 function disposeSession() {
   if (!session) return;
@@ -52,6 +62,48 @@ function sampleReport() {
   let sum = 0;
   for (const v of pixels) sum += v;
   return { pixels, meanInk: sum / pixels.length, dataMeanInk: session.data.meanInk, step: session.step };
+}
+
+// The filmstrip frame of a sample grid, as bytes (a checkpoint holds up to 24 of them).
+function keepFilmFrame({ step, pixels }) {
+  keepFrame(session.film, { step, bytes: Uint8Array.from(pixels, (v) => Math.round(v * 255)) });
+}
+
+async function writeCheckpoint(batchSize) {
+  const s = session;
+  const slot = s.checkpoint?.slot === 'a' ? 'b' : 'a';
+  await s.discriminator.save(slotUrl(slot, 'discriminator'), { includeOptimizer: true });
+  await s.gan.save(slotUrl(slot, 'gan'), { includeOptimizer: true });
+  s.checkpoint = { slot, step: s.step };
+  await pageStore.put(CHECKPOINT_KEY, {
+    slot, step: s.step, settings: s.settings, batchSize, noiseState: s.trainer.randomState(),
+    batches: { rng: s.rng, cursor: s.cursor, order: s.order ? Int32Array.from(s.order) : null },
+    history: s.history, film: s.film,
+  });
+}
+
+async function discardCheckpoint() {
+  const record = await pageStore.get(CHECKPOINT_KEY);
+  if (!record) return;
+  await pageStore.remove(CHECKPOINT_KEY);
+  for (const slot of ['a', 'b']) {
+    for (const model of ['discriminator', 'gan']) await nn.io.handler(slotUrl(slot, model)).remove();
+  }
+}
+
+// Puts a checkpoint into the freshly built session: D's and the combined model's weights,
+// optimizer and random state (the generator is inside the combined model), the noise state,
+// the batch order, the step and what the page draws.
+async function restoreCheckpoint(record) {
+  const s = session;
+  await s.discriminator.loadWeights(slotUrl(record.slot, 'discriminator'));
+  await s.gan.loadWeights(slotUrl(record.slot, 'gan'));
+  s.trainer.setRandomState(record.noiseState);
+  Object.assign(s, { step: record.step, rng: record.batches.rng, cursor: record.batches.cursor,
+    order: record.batches.order ? Array.from(record.batches.order) : null, history: record.history, film: record.film,
+    checkpoint: { slot: record.slot, step: record.step } });
+  return { step: record.step, batchSize: record.batchSize, history: record.history,
+    film: record.film.map(({ step, bytes }) => ({ step, pixels: Float32Array.from(bytes, (v) => v / 255) })) };
 }
 
 // Noise vectors walked along a straight line from one endpoint to the other.
@@ -98,8 +150,20 @@ function realBatch(batchSize) {
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 serveWorker({
-  async setup({ dataset, architecture, learningRate, labelSmoothing, seed = 1 }) {
+  // The interrupted run's settings and step, or null.
+  async pendingCheckpoint() {
     nn ??= await engine;
+    const record = await pageStore.get(CHECKPOINT_KEY);
+    return record && { settings: record.settings, step: record.step, batchSize: record.batchSize };
+  },
+
+  // restore: continue the checkpointed run (built from its own settings); otherwise a new
+  // GAN, and any checkpoint of an earlier run is discarded.
+  async setup({ restore = false, ...args }) {
+    nn ??= await engine;
+    const record = restore ? await pageStore.get(CHECKPOINT_KEY) : null;
+    if (restore && !record) throw new Error('no checkpoint to restore');
+    const { dataset, architecture, learningRate, labelSmoothing, seed = 1 } = record ? record.settings : args;
     const spec = GAN_ARCHITECTURES[architecture];
     if (!spec) throw new Error(`unknown architecture '${architecture}'`);
     if (!IMAGE_SETS[dataset]) throw new Error(`unknown data set '${dataset}'`);
@@ -108,14 +172,24 @@ serveWorker({
     nn.setSeed(seed);
     const models = spec.build(nn, { learningRate });
     session = {
-      ...models, data, step: 0, rng: seed >>> 0, cursor: 0, order: null,
+      ...models, data, step: 0, rng: seed >>> 0, cursor: 0, order: null, film: [], checkpoint: null,
+      history: { step: [], dLoss: [], gLoss: [], dReal: [], dFake: [] },
+      settings: { dataset, architecture, learningRate, labelSmoothing, seed },
       latentDim: spec.latentDim, pixelRange: spec.pixelRange,
       trainer: nn.training.ganTrainer({ ...models, latentDim: spec.latentDim, labelSmoothing, seed }),
       fixedNoise: nn.randomNormal([GRID, spec.latentDim], { seed: seed + 1 }),
       endpoints: [nn.randomNormal([1, spec.latentDim], { seed: seed + 2 }), nn.randomNormal([1, spec.latentDim], { seed: seed + 3 })],
       nextEndpointSeed: seed + 4,
     };
+    let restored = null;
+    if (record) {
+      restored = await restoreCheckpoint(record);
+    } else {
+      await discardCheckpoint();
+      keepFilmFrame(sampleReport());
+    }
     return {
+      restored, settings: session.settings,
       generator: models.generator.summary(72, undefined, null),
       discriminator: models.discriminator.summary(72, undefined, null),
       params: models.generator.countParams() + models.discriminator.countParams(),
@@ -144,15 +218,26 @@ serveWorker({
         window.n++;
         if (window.n === 5) {
           const seconds = (performance.now() - started) / 1000;
-          control.emit('step', { step: session.step, dLoss: window.dLoss / 5, gLoss: window.gLoss / 5,
-            dReal: window.dReal / 5, dFake: window.dFake / 5, stepsPerSecond: (session.step - stepsAtStart) / seconds });
+          const averaged = { step: session.step, dLoss: window.dLoss / 5, gLoss: window.gLoss / 5,
+            dReal: window.dReal / 5, dFake: window.dFake / 5 };
+          for (const [key, value] of Object.entries(averaged)) session.history[key].push(value);
+          control.emit('step', { ...averaged, stepsPerSecond: (session.step - stepsAtStart) / seconds });
           window = { dLoss: 0, gLoss: 0, dReal: 0, dFake: 0, n: 0 };
-          await nextTask();
-          await control.checkpoint();
         }
         if (session.step % sampleEvery === 0) {
           const samples = sampleReport();
+          keepFilmFrame(samples);
           control.emit('samples', samples, [samples.pixels.buffer]);
+        }
+        if (window.n === 0) {
+          // Checkpoint on schedule, and when paused (a paused tab is the one most likely to be
+          // closed), before waiting.
+          if (session.step % CHECKPOINT_EVERY === 0 || (control.paused && session.checkpoint?.step !== session.step)) {
+            await writeCheckpoint(batchSize);
+            control.emit('checkpoint', { step: session.step });
+          }
+          await nextTask();
+          await control.checkpoint();
         }
       }
     } catch (error) {
