@@ -14,7 +14,8 @@ const host = new WorkerHost(new URL('./worker.js', import.meta.url));
 const lossChart = new LineChart($('loss-chart'), { title: 'loss (reconstruction + KL for a VAE)', xLabel: 'epoch' });
 const termsChart = new LineChart($('terms-chart'), { title: 'VAE terms: reconstruction vs KL (weighted)', xLabel: 'epoch' });
 // Read by the browser test.
-const state = { ready: false, training: false, paused: false, epochsDone: 0, scatterPoints: 0, scatterUpdates: 0, lastDecode: null, linearEpoch: 0 };
+const state = { ready: false, training: false, paused: false, epochsDone: 0, scatterPoints: 0, scatterUpdates: 0, lastDecode: null, linearEpoch: 0,
+  codesHead: null, epochLogs: [] };
 window.aeDemo = state;
 let view = { labels: [], classes: [], extent: [-1, 1, -1, 1], toData: null };
 // The run in progress (the model's settings and the epoch count to reach), so a reloaded tab
@@ -40,6 +41,7 @@ function showCodes({ codes, extent }) {
   const colors = view.labels.map((label) => CLASS_COLORS[label]);
   view.toData = drawScatter($('scatter'), codes, colors, extent, { legend: view.classes.map((c, i) => [c, CLASS_COLORS[i]]) });
   state.scatterPoints = codes.length / 2;
+  state.codesHead = Array.from(codes.subarray(0, 16));
   state.scatterUpdates++;
   $('scatter-info').textContent = `${state.scatterPoints.toLocaleString()} test images; plane shown: ` +
     `z0 ${extent[0].toFixed(1)}…${extent[1].toFixed(1)}, z1 ${extent[2].toFixed(1)}…${extent[3].toFixed(1)}`;
@@ -158,8 +160,10 @@ host.on('batch', ({ epoch, batch, batchesPerEpoch, logs, samplesPerSecond }) => 
   $('speed').textContent = `${Math.round(samplesPerSecond).toLocaleString()} samples/s · batch ${batch + 1}/${batchesPerEpoch}`;
 });
 host.on('codes', showCodes);
+// Sent after the epoch's backup is in indexeddb (fit writes it before the epoch's callbacks).
 host.on('epoch', (report) => {
   state.epochsDone = report.epoch + 1;
+  state.epochLogs.push({ epoch: report.epoch, logs: report.logs });
   lossChart.push('validation', report.epoch + 1, report.logs.val_loss);
   status(`Epoch ${report.epoch + 1}: loss ${report.logs.loss.toFixed(4)}, validation loss ${report.logs.val_loss.toFixed(4)}`);
   showLatentReport(report);

@@ -143,7 +143,7 @@ host.on('step', ({ stepsPerSecond, ...stats }) => {
   pushStats(stats);
   $('speed').textContent = `step ${step.toLocaleString()} · ${stepsPerSecond.toFixed(1)} steps/s`;
 });
-host.on('samples', (samples) => showSamples(samples));
+host.on('samples', (samples) => showSamples(samples, samples.film !== false));
 host.on('checkpoint', ({ step }) => {
   state.checkpointStep = step;
   $('checkpoint-info').textContent = `Checkpoint saved in this browser at step ${step.toLocaleString()}.`;

@@ -236,6 +236,11 @@ serveWorker({
             await writeCheckpoint(batchSize);
             control.emit('checkpoint', { step: session.step });
           }
+          if (control.paused && session.step % sampleEvery !== 0) {
+            // The grid where training stopped (not a filmstrip frame: those are on schedule).
+            const samples = { ...sampleReport(), film: false };
+            control.emit('samples', samples, [samples.pixels.buffer]);
+          }
           await nextTask();
           await control.checkpoint();
         }

@@ -22,7 +22,7 @@ const lossChart = new LineChart($('loss-chart'), { title: 'loss', xLabel: 'epoch
 const accChart = new LineChart($('acc-chart'), { title: 'accuracy', yMax: 1, xLabel: 'epoch' });
 // Read by the browser test: the latest score for the latest text, keystroke timings, training.
 const state = { ready: false, text: '', score: null, latencies: [], batches: [], training: false, paused: false,
-  hasModel: false, trainedModel: false, epochs: [] };
+  hasModel: false, trainedModel: false, epochs: [], epochLogs: [] };
 window.sentimentDemo = state;
 // The run in progress (model settings, epochs to reach), so a reloaded tab can rebuild the
 // model and resume from the training worker's indexeddb backup.
@@ -152,8 +152,10 @@ training.on('batch', ({ epoch, batch, batchesPerEpoch, loss, accuracy, samplesPe
   $('throughput').textContent = `${Math.round(samplesPerSecond).toLocaleString()} reviews/s · batch ${batch + 1}/${batchesPerEpoch}`;
 });
 
-training.on('epoch', ({ epoch, test }) => {
+// Sent after the epoch's backup is in indexeddb (fit writes it before the epoch's callbacks).
+training.on('epoch', ({ epoch, logs, test }) => {
   state.epochsDone = epoch + 1;
+  state.epochLogs.push({ epoch, logs });
   state.epochs.push(test);
   lossChart.push('held-out', epoch + 1, test.loss);
   accChart.push('held-out', epoch + 1, test.accuracy);

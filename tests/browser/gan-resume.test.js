@@ -1,0 +1,62 @@
+// The GAN page keeps its work: it checkpoints every 200 steps and on pause (both models with
+// their optimizer state, the noise state, batch order, the charts' history and the
+// filmstrip); a reloaded tab restores the run and Resume continues from that step.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startBrowser } from './harness.js';
+
+const statusStarts = (page, prefix, timeout) => page.waitForFunction(
+  (p) => document.querySelector('#status').textContent.startsWith(p), prefix, { timeout });
+
+test('GAN page: checkpoints on schedule and on pause; a reload resumes from the checkpoint', { timeout: 240000 }, async (t) => {
+  const browser = await startBrowser();
+  t.after(() => browser.close());
+  const page = await browser.open('demos/gan/index.html');
+  await page.waitForFunction(() => window.ganDemo.ready, null, { timeout: 60000 });
+  await page.fill('#batch', '32');
+  await page.click('#start');
+  // The 'checkpoint' event comes after the checkpoint is written.
+  await page.waitForFunction(() => window.ganDemo.checkpointStep >= 200, null, { timeout: 120000 });
+  assert.equal(await page.evaluate(() => window.ganDemo.checkpointStep), 200, 'the first scheduled checkpoint');
+  await page.waitForFunction(() => window.ganDemo.step >= 230, null, { timeout: 60000 });
+  await page.click('#pause');
+  // Pausing writes a checkpoint of the step it stopped at.
+  await page.waitForFunction(() => window.ganDemo.paused && window.ganDemo.checkpointStep === window.ganDemo.step, null, { timeout: 30000 });
+  const before = await page.evaluate(() => ({ step: window.ganDemo.step, samples: window.ganDemo.samples,
+    sampleHistory: window.ganDemo.sampleHistory.length, filmInfo: document.querySelector('#filmstrip-info').textContent }));
+  assert.ok(before.step > 200 && before.step % 5 === 0, `paused at step ${before.step}`);
+  await page.reload();
+
+  await statusStarts(page, 'Interrupted training found', 60000);
+  const restored = await page.evaluate(() => ({ step: window.ganDemo.restoredStep, history: window.ganDemo.restoredHistory,
+    samples: window.ganDemo.samples, resumeShown: !document.querySelector('#resume-training').hidden, batch: document.querySelector('#batch').value,
+    filmInfo: document.querySelector('#filmstrip-info').textContent, filmEnabled: !document.querySelector('#filmstrip').disabled }));
+  assert.equal(restored.step, before.step, 'restored at the paused step');
+  assert.equal(restored.resumeShown, true);
+  assert.equal(restored.batch, '32');
+  assert.deepEqual(restored.history.step, Array.from({ length: before.step / 5 }, (_, i) => 5 * (i + 1)), 'every step report of the run is back');
+  for (const key of ['dLoss', 'gLoss', 'dReal', 'dFake']) {
+    assert.equal(restored.history[key].length, restored.history.step.length);
+    assert.ok(restored.history[key].every(Number.isFinite), key);
+  }
+  assert.equal(restored.filmInfo, before.filmInfo, 'the filmstrip is back');
+  assert.ok(restored.filmEnabled);
+  // The grid is drawn by the restored generator: the same samples as before the reload.
+  assert.equal(restored.samples.step, before.step);
+  const gridDiff = restored.samples.first.reduce((sum, v, i) => sum + Math.abs(v - before.samples.first[i]), 0);
+  assert.equal(before.samples.step, before.step, 'pausing draws the grid where training stopped');
+  assert.equal(gridDiff, 0, 'the restored generator draws the grid it drew before the reload');
+  await browser.screenshot(page, 'gan-resume-offered');
+
+  await page.evaluate(() => { window.stepsAfterResume = []; });
+  await page.click('#resume-training');
+  await page.waitForFunction((s) => window.ganDemo.step >= s + 100, before.step, { timeout: 120000 });
+  await page.click('#pause');
+  await page.waitForFunction(() => window.ganDemo.paused && window.ganDemo.checkpointStep === window.ganDemo.step, null, { timeout: 30000 });
+  const after = await page.evaluate(() => ({ step: window.ganDemo.step, history: window.ganDemo.sampleHistory }));
+  assert.ok(after.step >= before.step + 100, `continued to step ${after.step}`);
+  assert.ok(after.history.every((h, i) => i === 0 || h.step > after.history[i - 1].step), 'samples come in step order');
+  assert.ok(after.history.at(-1).step > before.step, 'new samples after the resumed step');
+  t.diagnostic(`checkpoint at 200, paused at ${before.step}, reloaded, resumed to ${after.step}`);
+  browser.assertNoErrors();
+});
