@@ -82,6 +82,11 @@ async function writeCheckpoint(batchSize) {
   });
 }
 
+async function saveCheckpoint(batchSize, control) {
+  await writeCheckpoint(batchSize);
+  control.emit('checkpoint', { step: session.step });
+}
+
 async function discardCheckpoint() {
   const record = await pageStore.get(CHECKPOINT_KEY);
   if (!record) return;
@@ -230,18 +235,17 @@ serveWorker({
           control.emit('samples', samples, [samples.pixels.buffer]);
         }
         if (window.n === 0) {
-          // Checkpoint on schedule, and when paused (a paused tab is the one most likely to be
-          // closed), before waiting.
-          if (session.step % CHECKPOINT_EVERY === 0 || (control.paused && session.checkpoint?.step !== session.step)) {
-            await writeCheckpoint(batchSize);
-            control.emit('checkpoint', { step: session.step });
+          if (session.step % CHECKPOINT_EVERY === 0) await saveCheckpoint(batchSize, control);
+          await nextTask();  // pause, resume and stop arrive here
+          if (control.paused) {
+            // A paused tab is the one most likely to be closed: checkpoint where it stopped,
+            // and show that step's grid (not a filmstrip frame: those are on schedule).
+            if (session.checkpoint?.step !== session.step) await saveCheckpoint(batchSize, control);
+            if (session.step % sampleEvery !== 0) {
+              const samples = { ...sampleReport(), film: false };
+              control.emit('samples', samples, [samples.pixels.buffer]);
+            }
           }
-          if (control.paused && session.step % sampleEvery !== 0) {
-            // The grid where training stopped (not a filmstrip frame: those are on schedule).
-            const samples = { ...sampleReport(), film: false };
-            control.emit('samples', samples, [samples.pixels.buffer]);
-          }
-          await nextTask();
           await control.checkpoint();
         }
       }

@@ -20,8 +20,9 @@ test('GAN page: checkpoints on schedule and on pause; a reload resumes from the 
   assert.equal(await page.evaluate(() => window.ganDemo.checkpointStep), 200, 'the first scheduled checkpoint');
   await page.waitForFunction(() => window.ganDemo.step >= 230, null, { timeout: 60000 });
   await page.click('#pause');
-  // Pausing writes a checkpoint of the step it stopped at.
-  await page.waitForFunction(() => window.ganDemo.paused && window.ganDemo.checkpointStep === window.ganDemo.step, null, { timeout: 30000 });
+  // Pausing writes a checkpoint of the step it stopped at, then draws that step's grid.
+  await page.waitForFunction(() => window.ganDemo.paused && window.ganDemo.checkpointStep === window.ganDemo.step
+    && window.ganDemo.samples.step === window.ganDemo.step, null, { timeout: 30000 });
   const before = await page.evaluate(() => ({ step: window.ganDemo.step, samples: window.ganDemo.samples,
     sampleHistory: window.ganDemo.sampleHistory.length, filmInfo: document.querySelector('#filmstrip-info').textContent }));
   assert.ok(before.step > 200 && before.step % 5 === 0, `paused at step ${before.step}`);
