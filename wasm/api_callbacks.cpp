@@ -85,8 +85,12 @@ EMSCRIPTEN_BINDINGS(simdnn_callbacks) {
   function("restoreModelFiles", +[](Model& model, std::string model_json, val weights) {
     guarded([&] {
       const auto bytes = bytes_from_js(weights);
-      restore_model_files(model, parse_json(model_json, "loadWeights model.json"), bytes,
-                          model.name() + ".loadWeights: the model.json");
+      // Every refusal names the call: the file-level checks below do not know it.
+      try {
+        restore_model_files(model, parse_json(model_json, "model.json"), bytes, "the model.json");
+      } catch (const std::exception& e) {
+        fail(model.name(), ".loadWeights: ", e.what());
+      }
     });
   });
   function("saveModelFiles", &save_model_files);

@@ -5,6 +5,7 @@
 
 #include "model/gan_trainer.hpp"
 #include "model/graph.hpp"
+#include "model/training_state.hpp"
 #include "model_test_util.hpp"
 
 using namespace simdnn;
@@ -171,6 +172,47 @@ TEST_CASE("GanTrainer: a step trains D on real + fake and G through the frozen D
   GanTrainer other(k.generator, k.discriminator, k.gan, o);
   other.step(real);
   CHECK_FALSE(same_weights(k.generator->get_weights(), g_one_step));
+}
+
+TEST_CASE("GanTrainer: a checkpoint (D and gan files, the noise state) resumes bit for bit", "[model][generative]") {
+  GanTrainerOptions o;
+  o.latent_dim = 4;
+  o.seed = 3;
+  const Tensor real = real_points(16);
+  Gan g = tiny_gan(51);
+  GanTrainer trainer(g.generator, g.discriminator, g.gan, o);
+  for (int i = 0; i < 5; ++i) trainer.step(real);
+  const ModelArtifacts d_files = save_model_artifacts(*g.discriminator, true);
+  const ModelArtifacts gan_files = save_model_artifacts(*g.gan, true);
+  const auto noise_state = trainer.random_state();
+  std::vector<GanStepResult> expected;
+  for (int i = 0; i < 5; ++i) expected.push_back(trainer.step(real));
+
+  // Other initial weights and noise seed: everything must come from the checkpoint.
+  Gan h = tiny_gan(52);
+  GanTrainerOptions other = o;
+  other.seed = 9;
+  GanTrainer resumed(h.generator, h.discriminator, h.gan, other);
+  restore_model_files(*h.discriminator, d_files.model_json, d_files.weights, "d");
+  restore_model_files(*h.gan, gan_files.model_json, gan_files.weights, "gan");
+  resumed.set_random_state(noise_state);
+  for (const GanStepResult& e : expected) {
+    const GanStepResult r = resumed.step(real);
+    REQUIRE(r.d_loss == e.d_loss);
+    REQUIRE(r.g_loss == e.g_loss);
+    REQUIRE(r.d_real == e.d_real);
+    REQUIRE(r.d_fake == e.d_fake);
+  }
+  CHECK(same_weights(g.generator->get_weights(), h.generator->get_weights()));
+  CHECK(same_weights(g.discriminator->get_weights(), h.discriminator->get_weights()));
+  // Files of another architecture (as many weights, other shapes) are refused, the model
+  // unchanged; a different weight count is named with the caller's words.
+  const auto before = h.generator->get_weights();
+  REQUIRE_THROWS_WITH(restore_model_files(*h.generator, d_files.model_json, d_files.weights, "the file"),
+                      Catch::Contains("expected shape"));
+  REQUIRE_THROWS_WITH(restore_model_files(*h.generator, gan_files.model_json, gan_files.weights, "the file"),
+                      Catch::Contains("the file holds 8 weights, the model 'generator' has 4"));
+  CHECK(same_weights(before, h.generator->get_weights()));
 }
 
 TEST_CASE("GanTrainer: with G held still, D learns to tell real from fake", "[model][generative]") {

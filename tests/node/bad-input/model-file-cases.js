@@ -118,5 +118,62 @@ export async function modelFileCases(nn) {
   }
   add('weights not bytes', () => ({ modelJson, weights: [1, 2, 3] }), { error: [/^loadModel: weights must be a Uint8Array/] });
   add('no artifacts', () => undefined, { error: [/^loadModel: weights must be a Uint8Array, got undefined$/] });
+  cases.push(...loadWeightsCases(nn, modelJson, weights));
   return cases;
 }
+
+// The same hostile files through model.loadWeights into an existing model of the source's
+// architecture: each loads or is refused naming the model, and a refusal leaves the weights
+// as they were (everything is checked before anything is written).
+function loadWeightsCases(nn, modelJson, weights) {
+  const target = () => {
+    const a = nn.input({ shape: [4] });
+    const h = nn.layers.dense({ units: 3, activation: 'relu' }).apply(a);
+    const out = nn.layers.dense({ units: 2, activation: 'softmax' }).apply(nn.layers.batchNormalization().apply(h));
+    const m = nn.model({ inputs: a, outputs: out, name: 'target' });
+    m.compile({ optimizer: 'adam', loss: 'mse' });
+    return m;
+  };
+  const values = (m) => m.getWeights().map((w) => { const d = Array.from(w.dataSync()); w.dispose(); return d; });
+  const cases = [];
+  const add = (name, artifacts, expect = { either: { error: LOAD_WEIGHTS_REFUSAL, valid: () => {} } }) => cases.push({
+    name: `loadWeights: ${name}`,
+    run: async () => {
+      const m = target();
+      const before = values(m);
+      try {
+        await m.loadWeights(artifacts());
+      } catch (error) {
+        assert.deepEqual(values(m), before, `a refused load changed the weights (${error.message})`);
+        throw error;
+      } finally {
+        m.dispose();
+      }
+    },
+    expect,
+    cleanup: disposeAll,
+  });
+  const refuse = { error: LOAD_WEIGHTS_REFUSAL };
+  add('the source files', () => ({ modelJson, weights }), { valid: () => {} });
+  for (const path of paths(modelJson.weightsManifest).map((p) => ['weightsManifest', ...p])) {
+    const where = path.join('.');
+    add(`remove ${where}`, () => ({ modelJson: mutate(modelJson, path, 'delete'), weights }));
+    for (const [what, value] of [['null', null], ['a number', 12345], ['a string', 'zz'], ['a list', [1, [2]]], ['an object', { q: 1 }]]) {
+      add(`${where} = ${what}`, () => ({ modelJson: mutate(modelJson, path, value), weights }));
+    }
+  }
+  for (const delta of [-weights.length, -4, 4]) {
+    const bytes = new Uint8Array(Math.max(0, weights.length + delta));
+    bytes.set(weights.subarray(0, Math.min(weights.length, bytes.length)));
+    add(`weights ${delta > 0 ? '+' : ''}${delta} bytes`, () => ({ modelJson, weights: bytes }), refuse);
+  }
+  add('one weight fewer', () => ({ modelJson: mutate(modelJson, ['weightsManifest', 0, 'weights', 0], 'delete'), weights }), refuse);
+  add('no weightsManifest', () => ({ modelJson: { modelTopology: modelJson.modelTopology }, weights }), refuse);
+  add('model.json not JSON', () => ({ modelJson: '{"weightsManifest": [', weights }), refuse);
+  add('weights not bytes', () => ({ modelJson, weights: [1, 2, 3] }), { error: [/^target\.loadWeights: weights must be a Uint8Array/] });
+  add('nothing', () => null, { error: [/^target\.loadWeights: expected an .*, got null$/] });
+  return cases;
+}
+
+const LOAD_WEIGHTS_REFUSAL = [/^target\.loadWeights: /,
+  /(must|expected|missing|invalid|unknown|unsupported|got|has|holds|needs|not|cannot|duplicate|only)/];
