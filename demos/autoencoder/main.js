@@ -100,7 +100,7 @@ async function setup() {
 async function offerResume() {
   const found = await findInterruptedRun(host, RUN);
   if (!found) return false;
-  const { run, backup } = found;
+  const { run } = found;
   status('Restoring the interrupted run…');
   lossChart.clear();
   termsChart.clear();
@@ -277,4 +277,17 @@ $('import').addEventListener('change', (event) => whileIdle(async () => {
   await loaded(await host.call('loadModel', { modelJson, weights }, [weights]), name);
 }));
 
-offerResume().then((found) => found || setup()).catch((e) => status(e.message));
+// A run that cannot be restored (its settings no longer build) is dropped, not retried on
+// every visit.
+async function start() {
+  try {
+    if (await offerResume()) return;
+  } catch (error) {
+    RUN.forget();
+    await host.call('discardBackup');
+    $('resume-training').hidden = true;
+    console.warn(`autoencoder page: dropped an interrupted run that could not be restored: ${error.message}`);
+  }
+  await setup();
+}
+start().catch((e) => status(e.message));
