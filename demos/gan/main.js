@@ -192,4 +192,17 @@ $('resume-training').addEventListener('click', start);
 $('pause').addEventListener('click', () => host.call(state.paused ? 'resume' : 'pause'));
 $('reset').addEventListener('click', () => setup().catch((e) => status(e.message)));
 $('filmstrip').addEventListener('click', () => saveFilmstrip().catch((e) => status(e.message)));
-host.call('pendingCheckpoint').then((pending) => setup(Boolean(pending))).catch((e) => status(e.message));
+// A checkpoint that cannot be restored is dropped (a fresh setup discards it), not retried on
+// every visit.
+async function begin() {
+  if (await host.call('pendingCheckpoint')) {
+    try {
+      await setup(true);
+      return;
+    } catch (error) {
+      console.warn(`GAN page: dropped a checkpoint that could not be restored: ${error.message}`);
+    }
+  }
+  await setup();
+}
+begin().catch((e) => status(e.message));
