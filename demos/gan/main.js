@@ -13,7 +13,7 @@ const lossChart = new LineChart($('loss-chart'), { title: 'loss (binary cross-en
 const dChart = new LineChart($('d-chart'), { title: 'mean D output: real D(x) vs fake D(G(z))', yMin: 0, yMax: 1, xLabel: 'step' });
 // Read by the browser test: the latest samples and stats, and the history of sample statistics.
 const state = { ready: false, training: false, paused: false, step: 0, sampleHistory: [], samples: null, walkFrames: 0,
-  checkpointStep: null, restoredStep: null };
+  checkpointStep: null, restoredStep: null, stepLog: [] };
 window.ganDemo = state;
 const film = [];  // snapshots of the sample grid over training, for the filmstrip
 
@@ -69,6 +69,7 @@ function animateWalk(time) {
 requestAnimationFrame(animateWalk);
 
 function pushStats({ step, dLoss, gLoss, dReal, dFake }) {
+  state.stepLog.push({ step, dLoss, gLoss, dReal, dFake });
   lossChart.push('D loss', step, dLoss);
   lossChart.push('G loss', step, gLoss);
   dChart.push('D(x)', step, dReal);
@@ -86,6 +87,7 @@ async function setup(restore = false) {
   dChart.clear();
   film.length = 0;
   state.sampleHistory = [];
+  state.stepLog = [];
   state.step = 0;
   const result = await host.call('setup', { restore,
     dataset: $('dataset').value, architecture: $('architecture').value,
