@@ -3,6 +3,7 @@
 import { WorkerHost } from '../../web/worker-host.js';
 import { LineChart, drawImageGrid } from '../shared/charts.js';
 import { IMAGE_SETS } from '../shared/image-data.js';
+import { downloadModelFiles, readChosenModelFiles } from '../shared/model-files.js';
 import { GAN_ARCHITECTURES } from './architectures.js';
 import { keepFrame } from './film.js';
 
@@ -23,7 +24,8 @@ function setButtons() {
   $('start').disabled = state.training || !state.ready;
   $('pause').disabled = !state.training;
   $('pause').textContent = state.paused ? 'Resume' : 'Pause';
-  for (const id of ['reset', 'dataset', 'architecture', 'lr', 'smoothing', 'batch']) $(id).disabled = state.training;
+  for (const id of ['reset', 'dataset', 'architecture', 'lr', 'smoothing', 'batch', 'import']) $(id).disabled = state.training;
+  $('export').disabled = !state.ready || (state.training && !state.paused);
   $('filmstrip').disabled = film.length === 0;
 }
 
@@ -77,8 +79,9 @@ function pushStats({ step, dLoss, gLoss, dReal, dFake }) {
 }
 
 // restore: rebuild the checkpointed run (the worker has its settings) and redraw its charts,
-// filmstrip and samples; otherwise a new GAN from the controls (the old checkpoint goes).
-async function setup(restore = false) {
+// filmstrip and samples; imported: a new run with an exported generator ({modelJson,
+// weights}); otherwise a new GAN from the controls. A new run discards the old checkpoint.
+async function setup(restore = false, imported = null) {
   state.ready = false;
   $('resume-training').hidden = true;
   setButtons();
@@ -89,18 +92,18 @@ async function setup(restore = false) {
   state.sampleHistory = [];
   state.stepLog = [];
   state.step = 0;
-  const result = await host.call('setup', { restore,
+  const result = imported ? await host.call('importGenerator', imported, [imported.weights]) : await host.call('setup', { restore,
     dataset: $('dataset').value, architecture: $('architecture').value,
     learningRate: Number($('lr').value), labelSmoothing: Number($('smoothing').value), seed: 1,
   });
   $('summary').textContent = `${result.generator}\n${result.discriminator}`;
+  const { dataset, architecture, learningRate, labelSmoothing } = result.settings;
+  $('dataset').value = dataset;
+  $('architecture').value = architecture;
+  $('lr').value = String(learningRate);
+  $('smoothing').value = String(labelSmoothing);
   const { restored } = result;
   if (restored) {
-    const { dataset, architecture, learningRate, labelSmoothing } = result.settings;
-    $('dataset').value = dataset;
-    $('architecture').value = architecture;
-    $('lr').value = String(learningRate);
-    $('smoothing').value = String(labelSmoothing);
     $('batch').value = String(restored.batchSize);
     const h = restored.history;
     h.step.forEach((step, i) => pushStats({ step, dLoss: h.dLoss[i], gLoss: h.gLoss[i], dReal: h.dReal[i], dFake: h.dFake[i] }));
@@ -117,6 +120,8 @@ async function setup(restore = false) {
   if (restored) {
     $('resume-training').hidden = false;
     status(`Interrupted training found: checkpoint at step ${restored.step}. Press Resume training.`);
+  } else if (imported) {
+    status(`Imported ${imported.name}: its generator with a fresh discriminator. Press Start to train on.`);
   } else {
     status(`Ready: ${result.params.toLocaleString()} parameters, ${result.images.toLocaleString()} training images. Press Start.`);
   }
@@ -194,6 +199,23 @@ $('resume-training').addEventListener('click', start);
 $('pause').addEventListener('click', () => host.call(state.paused ? 'resume' : 'pause'));
 $('reset').addEventListener('click', () => setup().catch((e) => status(e.message)));
 $('filmstrip').addEventListener('click', () => saveFilmstrip().catch((e) => status(e.message)));
+$('export').addEventListener('click', async () => {
+  try {
+    await downloadModelFiles(await host.call('exportGenerator'), 'gan-generator');
+    status(`Exported the generator at step ${state.step.toLocaleString()}: gan-generator.json and gan-generator.weights.bin.`);
+  } catch (error) {
+    status(error.message);
+  }
+});
+$('import').addEventListener('change', async (event) => {
+  try {
+    await setup(false, await readChosenModelFiles(event.target.files));
+  } catch (error) {
+    status(`Import failed: ${error.message}`);
+    state.ready = true;
+    setButtons();
+  }
+});
 // A checkpoint that cannot be restored is dropped (a fresh setup discards it), not retried on
 // every visit.
 async function begin() {

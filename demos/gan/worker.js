@@ -3,6 +3,7 @@
 // losses, D's outputs, a fixed-noise sample grid and a latent interpolation strip to the page.
 import { load } from '../../web/index.js';
 import { serveWorker } from '../../web/worker-serve.js';
+import { modelFilesWithSettings, settingsOf } from '../shared/backup.js';
 import { IMAGE_SETS, imageDataUrl, loadImageSplit } from '../shared/image-data.js';
 import { pageStore } from '../shared/page-store.js';
 import { GAN_ARCHITECTURES } from './architectures.js';
@@ -152,6 +153,48 @@ function realBatch(batchSize) {
   return nn.tensor(batch, [batchSize, 28, 28, 1]);
 }
 
+// restore: continue the checkpointed run (built from its own settings); otherwise a new GAN
+// from the settings (with generatorFiles: that generator in it), and any checkpoint of an
+// earlier run is discarded.
+async function setupSession({ restore = false, generatorFiles = null, ...args }) {
+  nn ??= await engine;
+  const record = restore ? await pageStore.get(CHECKPOINT_KEY) : null;
+  if (restore && !record) throw new Error('no checkpoint to restore');
+  const { dataset, architecture, learningRate, labelSmoothing, seed = 1 } = record ? record.settings : args;
+  const spec = GAN_ARCHITECTURES[architecture];
+  if (!spec) throw new Error(`unknown architecture '${architecture}'`);
+  if (!IMAGE_SETS[dataset]) throw new Error(`unknown data set '${dataset}'`);
+  disposeSession();
+  const data = await loadImages(dataset, spec.pixelRange);
+  nn.setSeed(seed);
+  const models = spec.build(nn, { learningRate });
+  session = {
+    ...models, data, step: 0, rng: seed >>> 0, cursor: 0, order: null, film: [], checkpoint: null,
+    history: { step: [], dLoss: [], gLoss: [], dReal: [], dFake: [] },
+    settings: { dataset, architecture, learningRate, labelSmoothing, seed },
+    latentDim: spec.latentDim, pixelRange: spec.pixelRange,
+    trainer: nn.training.ganTrainer({ ...models, latentDim: spec.latentDim, labelSmoothing, seed }),
+    fixedNoise: nn.randomNormal([GRID, spec.latentDim], { seed: seed + 1 }),
+    endpoints: [nn.randomNormal([1, spec.latentDim], { seed: seed + 2 }), nn.randomNormal([1, spec.latentDim], { seed: seed + 3 })],
+    nextEndpointSeed: seed + 4,
+  };
+  let restored = null;
+  if (record) {
+    restored = await restoreCheckpoint(record);
+  } else {
+    await discardCheckpoint();
+    if (generatorFiles) await session.generator.loadWeights(generatorFiles);
+    keepFilmFrame(sampleReport());
+  }
+  return {
+    restored, settings: session.settings,
+    generator: models.generator.summary(72, undefined, null),
+    discriminator: models.discriminator.summary(72, undefined, null),
+    params: models.generator.countParams() + models.discriminator.countParams(),
+    images: data.count, samples: sampleReport(), strip: interpolationStrip(),
+  };
+}
+
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 serveWorker({
@@ -162,44 +205,22 @@ serveWorker({
     return record && { settings: record.settings, step: record.step, batchSize: record.batchSize };
   },
 
-  // restore: continue the checkpointed run (built from its own settings); otherwise a new
-  // GAN, and any checkpoint of an earlier run is discarded.
-  async setup({ restore = false, ...args }) {
+  setup: (args) => setupSession(args),
+
+  // The generator's files with the run's settings and step, for a download.
+  async exportGenerator() {
+    if (!session) throw new Error('set up a GAN first');
+    return modelFilesWithSettings(session.generator, { page: 'gan', ...session.settings, step: session.step });
+  },
+
+  // files: {modelJson, weights (ArrayBuffer)} from exportGenerator: a new run of the GAN they
+  // came from, with that generator and a fresh discriminator.
+  async importGenerator({ modelJson, weights }) {
     nn ??= await engine;
-    const record = restore ? await pageStore.get(CHECKPOINT_KEY) : null;
-    if (restore && !record) throw new Error('no checkpoint to restore');
-    const { dataset, architecture, learningRate, labelSmoothing, seed = 1 } = record ? record.settings : args;
-    const spec = GAN_ARCHITECTURES[architecture];
-    if (!spec) throw new Error(`unknown architecture '${architecture}'`);
-    if (!IMAGE_SETS[dataset]) throw new Error(`unknown data set '${dataset}'`);
-    disposeSession();
-    const data = await loadImages(dataset, spec.pixelRange);
-    nn.setSeed(seed);
-    const models = spec.build(nn, { learningRate });
-    session = {
-      ...models, data, step: 0, rng: seed >>> 0, cursor: 0, order: null, film: [], checkpoint: null,
-      history: { step: [], dLoss: [], gLoss: [], dReal: [], dFake: [] },
-      settings: { dataset, architecture, learningRate, labelSmoothing, seed },
-      latentDim: spec.latentDim, pixelRange: spec.pixelRange,
-      trainer: nn.training.ganTrainer({ ...models, latentDim: spec.latentDim, labelSmoothing, seed }),
-      fixedNoise: nn.randomNormal([GRID, spec.latentDim], { seed: seed + 1 }),
-      endpoints: [nn.randomNormal([1, spec.latentDim], { seed: seed + 2 }), nn.randomNormal([1, spec.latentDim], { seed: seed + 3 })],
-      nextEndpointSeed: seed + 4,
-    };
-    let restored = null;
-    if (record) {
-      restored = await restoreCheckpoint(record);
-    } else {
-      await discardCheckpoint();
-      keepFilmFrame(sampleReport());
-    }
-    return {
-      restored, settings: session.settings,
-      generator: models.generator.summary(72, undefined, null),
-      discriminator: models.discriminator.summary(72, undefined, null),
-      params: models.generator.countParams() + models.discriminator.countParams(),
-      images: data.count, samples: sampleReport(), strip: interpolationStrip(),
-    };
+    const files = { modelJson, weights: new Uint8Array(weights) };
+    const settings = settingsOf(files);
+    if (settings?.page !== 'gan') throw new Error('these files were not exported by the GAN page (no GAN settings in model.json)');
+    return setupSession({ ...settings, generatorFiles: files });
   },
 
   // Runs GAN steps until stopped; emits 'step' stats every few steps and new samples every
