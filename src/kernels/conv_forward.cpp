@@ -25,50 +25,97 @@ std::size_t block_rows(std::size_t taps) {
 }
 
 // A single input channel (a first layer on grayscale images) leaves im2col + GEMM with
-// 1-float window cells and a GEMM only `filters` wide. Instead: 4 neighbouring output pixels
-// of a row read 4 neighbouring input cells per tap, so one unaligned load feeds every
-// filter's accumulator, all in registers (F <= 8). The input is already framed (no padding),
+// 1-float window cells and a GEMM only `filters` wide. Instead, one filter at a time, a run
+// of R groups of 4 neighbouring output pixels of a row: each tap is one weight broadcast
+// and R unaligned loads of the input row, R accumulators in registers. Measured faster than
+// keeping every filter's accumulator for one group (the weight loads dominate there) or
+// several filters for fewer groups (V8 spills). The input is already framed (no padding),
 // stride and dilation are 1.
-template <int F>
-void single_channel_rows(const Window2D& g, const float* x, const float* kernel, const float* bias,
-                         float* y) {
+template <int R>
+void single_channel_run(const float* in, int in_w, int window_h, int window_w, const float* splat,
+                        float bias, float* plane) {
   using simd::Batch;
+  constexpr int lanes = static_cast<int>(simd::lanes);
+  Batch acc[R];
+  for (int r = 0; r < R; ++r) acc[r] = Batch(bias);
+  const float* w = splat;
+  for (int ky = 0; ky < window_h; ++ky) {
+    const float* row = in + ky * in_w;
+    for (int kx = 0; kx < window_w; ++kx, w += lanes) {
+      const Batch weight = simd::load(w);
+      for (int r = 0; r < R; ++r) acc[r] += simd::load(row + kx + r * lanes) * weight;
+    }
+  }
+  for (int r = 0; r < R; ++r) acc[r].store_unaligned(plane + r * lanes);
+}
+
+void single_channel_groups(int groups, const float* in, int in_w, int window_h, int window_w,
+                           const float* splat, float bias, float* plane) {
+  constexpr int lanes = static_cast<int>(simd::lanes);
+  constexpr int most = 7;  // 7 accumulators, the input and the weight: no spills
+  for (; groups >= most; groups -= most, in += most * lanes, plane += most * lanes)
+    single_channel_run<most>(in, in_w, window_h, window_w, splat, bias, plane);
+  switch (groups) {
+    case 6: return single_channel_run<6>(in, in_w, window_h, window_w, splat, bias, plane);
+    case 5: return single_channel_run<5>(in, in_w, window_h, window_w, splat, bias, plane);
+    case 4: return single_channel_run<4>(in, in_w, window_h, window_w, splat, bias, plane);
+    case 3: return single_channel_run<3>(in, in_w, window_h, window_w, splat, bias, plane);
+    case 2: return single_channel_run<2>(in, in_w, window_h, window_w, splat, bias, plane);
+    case 1: return single_channel_run<1>(in, in_w, window_h, window_w, splat, bias, plane);
+    default: return;
+  }
+}
+
+// out[ox * filters + f] = plane[f * width + ox] (width a multiple of 4): 4 x 4 register
+// transposes for each whole group of 4 filters. A scalar loop here cost a quarter of the
+// convolution with 32 filters.
+void interleave(const float* plane, int filters, std::size_t width, float* out) {
   constexpr std::size_t lanes = simd::lanes;
+  int f = 0;
+  for (; f + 4 <= filters; f += 4) {
+    const float* p = plane + f * width;
+    for (std::size_t ox = 0; ox < width; ox += lanes) {
+      simd::Batch columns[4];
+      simd::transpose4(simd::load(p + ox), simd::load(p + width + ox), simd::load(p + 2 * width + ox),
+                       simd::load(p + 3 * width + ox), columns);
+      for (std::size_t i = 0; i < lanes; ++i) columns[i].store_unaligned(out + (ox + i) * filters + f);
+    }
+  }
+  for (; f < filters; ++f)
+    for (std::size_t ox = 0; ox < width; ++ox) out[ox * filters + f] = plane[f * width + ox];
+}
+
+void single_channel(const Window2D& g, const float* x, const float* kernel, const float* bias,
+                    int filters, float* y) {
+  constexpr int lanes = static_cast<int>(simd::lanes);
   const int taps = g.window_h * g.window_w;
-  // Every weight splatted once per call, so the inner loop loads instead of shuffling.
-  thread_local std::vector<float> splat;
-  splat.resize(static_cast<std::size_t>(taps) * F * lanes);
-  for (int t = 0; t < taps; ++t)
-    for (int f = 0; f < F; ++f)
-      std::fill_n(splat.data() + (static_cast<std::size_t>(t) * F + f) * lanes, lanes, kernel[t * F + f]);
+  const int groups = g.out_w / lanes;
+  // Per filter, its weights splatted once per call, so the inner loop loads instead of
+  // shuffling; and one output row per filter (planar), interleaved into y afterwards.
+  thread_local std::vector<float> splat, plane;
+  splat.resize(static_cast<std::size_t>(filters) * taps * lanes);
+  for (int f = 0; f < filters; ++f)
+    for (int t = 0; t < taps; ++t)
+      std::fill_n(splat.data() + (static_cast<std::size_t>(f) * taps + t) * lanes, lanes, kernel[t * filters + f]);
+  const std::size_t row_width = static_cast<std::size_t>(groups) * lanes;
+  plane.resize(static_cast<std::size_t>(filters) * row_width);
   for (int b = 0; b < g.batch; ++b) {
     const float* image = x + static_cast<std::size_t>(b) * g.in_h * g.in_w;
     for (int oy = 0; oy < g.out_h; ++oy) {
-      float* out_row = y + (static_cast<std::size_t>(b) * g.out_h + oy) * g.out_w * F;
-      int ox = 0;
-      for (; ox + static_cast<int>(lanes) <= g.out_w; ox += lanes) {
-        Batch acc[F];
-        for (int f = 0; f < F; ++f) acc[f] = Batch(bias ? bias[f] : 0.0f);
-        const float* w = splat.data();
-        for (int ky = 0; ky < g.window_h; ++ky) {
-          const float* in = image + static_cast<std::size_t>(oy + ky) * g.in_w + ox;
-          for (int kx = 0; kx < g.window_w; ++kx, w += F * lanes) {
-            const Batch v = simd::load(in + kx);
-            for (int f = 0; f < F; ++f) acc[f] += v * Batch::load_unaligned(w + f * lanes);
-          }
-        }
-        alignas(16) float lanes_out[F][lanes];
-        for (int f = 0; f < F; ++f) acc[f].store_unaligned(lanes_out[f]);
-        for (std::size_t i = 0; i < lanes; ++i)
-          for (int f = 0; f < F; ++f) out_row[(ox + i) * F + f] = lanes_out[f][i];
-      }
-      for (; ox < g.out_w; ++ox) {  // the row's last (out_w % 4) pixels
-        for (int f = 0; f < F; ++f) {
+      const float* in = image + static_cast<std::size_t>(oy) * g.in_w;
+      float* out_row = y + (static_cast<std::size_t>(b) * g.out_h + oy) * g.out_w * filters;
+      for (int f = 0; f < filters; ++f)
+        single_channel_groups(groups, in, g.in_w, g.window_h, g.window_w,
+                              splat.data() + static_cast<std::size_t>(f) * taps * lanes,
+                              bias ? bias[f] : 0.0f, plane.data() + f * row_width);
+      interleave(plane.data(), filters, row_width, out_row);
+      for (int ox = static_cast<int>(row_width); ox < g.out_w; ++ox) {  // the last out_w % 4
+        for (int f = 0; f < filters; ++f) {
           float sum = bias ? bias[f] : 0.0f;
           for (int ky = 0; ky < g.window_h; ++ky)
             for (int kx = 0; kx < g.window_w; ++kx)
-              sum += image[(oy + ky) * g.in_w + ox + kx] * kernel[(ky * g.window_w + kx) * F + f];
-          out_row[ox * F + f] = sum;
+              sum += in[ky * g.in_w + ox + kx] * kernel[(ky * g.window_w + kx) * filters + f];
+          out_row[ox * filters + f] = sum;
         }
       }
     }
@@ -76,22 +123,8 @@ void single_channel_rows(const Window2D& g, const float* x, const float* kernel,
 }
 
 bool single_channel_direct(const Window2D& g, int filters) {
-  return g.channels == 1 && filters <= 8 && g.stride_h == 1 && g.stride_w == 1 && g.dilation_h == 1 &&
+  return g.channels == 1 && filters <= 32 && g.stride_h == 1 && g.stride_w == 1 && g.dilation_h == 1 &&
          g.dilation_w == 1 && g.pad_top == 0 && g.pad_left == 0 && g.window_size() > 1;
-}
-
-void single_channel(const Window2D& g, const float* x, const float* kernel, const float* bias,
-                    int filters, float* y) {
-  switch (filters) {
-    case 1: return single_channel_rows<1>(g, x, kernel, bias, y);
-    case 2: return single_channel_rows<2>(g, x, kernel, bias, y);
-    case 3: return single_channel_rows<3>(g, x, kernel, bias, y);
-    case 4: return single_channel_rows<4>(g, x, kernel, bias, y);
-    case 5: return single_channel_rows<5>(g, x, kernel, bias, y);
-    case 6: return single_channel_rows<6>(g, x, kernel, bias, y);
-    case 7: return single_channel_rows<7>(g, x, kernel, bias, y);
-    default: return single_channel_rows<8>(g, x, kernel, bias, y);
-  }
 }
 
 }  // namespace

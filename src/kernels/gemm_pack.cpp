@@ -14,25 +14,16 @@ namespace {
 // (the convolution's im2col columns go through here on every forward).
 void pack_four_rows(const float* src, int lda, int kc, float* dst) {
   using simd::Batch;
-  using Pairs = xsimd::batch<double>;
   const float* r0 = src;
   const float* r1 = src + lda;
   const float* r2 = src + 2 * std::ptrdiff_t(lda);
   const float* r3 = src + 3 * std::ptrdiff_t(lda);
   int p = 0;
   for (; p + 4 <= kc; p += 4, dst += 16) {
-    const Batch a = simd::load(r0 + p), b = simd::load(r1 + p);
-    const Batch c = simd::load(r2 + p), d = simd::load(r3 + p);
-    // ab_lo = a0 b0 a1 b1, ab_hi = a2 b2 a3 b3; likewise cd. Pairs of floats then move as
-    // doubles: (a0 b0)(c0 d0) is column 0, (a1 b1)(c1 d1) column 1, ...
-    const Pairs ab_lo = xsimd::bitwise_cast<Pairs>(xsimd::zip_lo(a, b));
-    const Pairs ab_hi = xsimd::bitwise_cast<Pairs>(xsimd::zip_hi(a, b));
-    const Pairs cd_lo = xsimd::bitwise_cast<Pairs>(xsimd::zip_lo(c, d));
-    const Pairs cd_hi = xsimd::bitwise_cast<Pairs>(xsimd::zip_hi(c, d));
-    xsimd::bitwise_cast<Batch>(xsimd::zip_lo(ab_lo, cd_lo)).store_unaligned(dst);
-    xsimd::bitwise_cast<Batch>(xsimd::zip_hi(ab_lo, cd_lo)).store_unaligned(dst + 4);
-    xsimd::bitwise_cast<Batch>(xsimd::zip_lo(ab_hi, cd_hi)).store_unaligned(dst + 8);
-    xsimd::bitwise_cast<Batch>(xsimd::zip_hi(ab_hi, cd_hi)).store_unaligned(dst + 12);
+    Batch columns[4];
+    simd::transpose4(simd::load(r0 + p), simd::load(r1 + p), simd::load(r2 + p),
+                     simd::load(r3 + p), columns);
+    for (int i = 0; i < 4; ++i) columns[i].store_unaligned(dst + 4 * i);
   }
   for (; p < kc; ++p, dst += 4) {
     dst[0] = r0[p];

@@ -26,6 +26,21 @@ inline Batch load_partial(const float* p, std::size_t count, float pad = 0.0f) {
   return load(padded.data());
 }
 
+// The 4 x 4 transpose of rows a, b, c, d: columns[i] holds lane i of each row, in order.
+// Pairs of floats move as doubles: (a0 b0)(c0 d0) is column 0, (a1 b1)(c1 d1) column 1, ...
+inline void transpose4(const Batch& a, const Batch& b, const Batch& c, const Batch& d,
+                       Batch columns[4]) {
+  using Pairs = xsimd::batch<double>;
+  const Pairs ab_lo = xsimd::bitwise_cast<Pairs>(xsimd::zip_lo(a, b));  // a0 b0 a1 b1
+  const Pairs ab_hi = xsimd::bitwise_cast<Pairs>(xsimd::zip_hi(a, b));  // a2 b2 a3 b3
+  const Pairs cd_lo = xsimd::bitwise_cast<Pairs>(xsimd::zip_lo(c, d));
+  const Pairs cd_hi = xsimd::bitwise_cast<Pairs>(xsimd::zip_hi(c, d));
+  columns[0] = xsimd::bitwise_cast<Batch>(xsimd::zip_lo(ab_lo, cd_lo));
+  columns[1] = xsimd::bitwise_cast<Batch>(xsimd::zip_hi(ab_lo, cd_lo));
+  columns[2] = xsimd::bitwise_cast<Batch>(xsimd::zip_lo(ab_hi, cd_hi));
+  columns[3] = xsimd::bitwise_cast<Batch>(xsimd::zip_hi(ab_hi, cd_hi));
+}
+
 inline void store_partial(const Batch& value, float* p, std::size_t count) {
   std::array<float, lanes> result;
   value.store_unaligned(result.data());

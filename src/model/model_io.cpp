@@ -36,12 +36,66 @@ struct TensorRef {
   int tensor = 0;
 };
 
+bool is_ref(const Json& j) {
+  return j.is_array() && j.size() >= 3 && j[0].is_string() && j[1].is_number_integer() &&
+         j[2].is_number_integer();
+}
+
 TensorRef read_ref(const Json& j, const char* where) {
-  check(j.is_array() && j.size() >= 3 && j[0].is_string() && j[1].is_number_integer() &&
-            j[2].is_number_integer(),
-        "model file: ", where, " entries must be [layer_name, node_index, tensor_index], got ",
+  check(is_ref(j), "model file: ", where, " entries must be [layer_name, node_index, tensor_index], got ",
         j.dump());
   return TensorRef{j[0].get<std::string>(), j[1].get<int>(), j[2].get<int>()};
+}
+
+// input_layers / output_layers: a list of refs, or (Keras 3, one tensor) the ref itself.
+std::vector<TensorRef> read_ref_list(const Json& j, const char* where) {
+  if (is_ref(j)) return {read_ref(j, where)};
+  check(j.is_array() && !j.empty(), "model file: '", where, "' must be a non-empty list, got ", j.dump());
+  std::vector<TensorRef> refs;
+  for (const Json& entry : j) refs.push_back(read_ref(entry, where));
+  return refs;
+}
+
+bool is_keras3_tensor(const Json& j) {
+  return j.is_object() && j.value("class_name", "") == "__keras_tensor__";
+}
+
+// Keras 3 writes a call's arguments as they were passed: tensors as {"class_name":
+// "__keras_tensor__", "config": {"keras_history": [layer, node, tensor], ...}}, possibly in a
+// list (Concatenate, Add); other arguments are plain values.
+void collect_keras3_tensors(const Json& j, std::vector<TensorRef>& refs) {
+  if (is_keras3_tensor(j)) {
+    const Json* config = j.contains("config") ? &j["config"] : nullptr;
+    check(config && config->is_object() && config->contains("keras_history"),
+          "model file: a Keras 3 tensor without keras_history: ", j.dump());
+    refs.push_back(read_ref((*config)["keras_history"], "keras_history"));
+  } else if (j.is_array()) {
+    for (const Json& item : j) collect_keras3_tensors(item, refs);
+  }
+}
+
+// One inbound node of a layer: tf.keras 2.x / TF.js write the list of input refs
+// [[layer, node, tensor, kwargs], ...]; Keras 3 an object {"args": [...], "kwargs": {...}}.
+std::vector<TensorRef> read_node(const Json& node, const std::string& layer) {
+  std::vector<TensorRef> refs;
+  if (node.is_object()) {
+    check(node.contains("args") && node["args"].is_array(), "model file: a node of '", layer,
+          "' must have a list 'args', got ", node.dump());
+    collect_keras3_tensors(node["args"], refs);
+    if (node.contains("kwargs") && node["kwargs"].is_object()) {
+      for (const auto& [key, value] : node["kwargs"].items()) {
+        std::vector<TensorRef> found;
+        collect_keras3_tensors(value, found);
+        check(found.empty(), "model file: '", layer, "' takes a tensor as keyword argument '", key,
+              "' (e.g. a mask or an initial state), which is not supported");
+      }
+    }
+    check(!refs.empty(), "model file: a node of '", layer, "' has no input tensors: ", node.dump());
+    return refs;
+  }
+  check(node.is_array(), "model file: a node of '", layer, "' must be a list of inputs");
+  for (const Json& ref_json : node) refs.push_back(read_ref(ref_json, "inbound_nodes"));
+  return refs;
 }
 
 std::shared_ptr<Layer> sequential_from_config(const Json& config) {
@@ -101,10 +155,7 @@ std::shared_ptr<Layer> functional_from_config(const Json& config) {
     for (auto it = pending.begin(); it != pending.end();) {
       std::vector<SymbolicTensor> inputs;
       bool ready = true;
-      const Json& node = *it->inbound;
-      check(node.is_array(), "model file: a node of '", it->layer, "' must be a list of inputs");
-      for (const Json& ref_json : node) {
-        const TensorRef ref = read_ref(ref_json, "inbound_nodes");
+      for (const TensorRef& ref : read_node(*it->inbound, it->layer)) {
         auto found = node_outputs.find({ref.layer, ref.node});
         if (found == node_outputs.end()) {
           check(by_name.count(ref.layer), "model file: '", it->layer, "' takes input from unknown layer '",
@@ -128,14 +179,12 @@ std::shared_ptr<Layer> functional_from_config(const Json& config) {
   }
   auto refs = [&](const char* key) {
     std::vector<SymbolicTensor> out;
-    const Json& list = field(config, key, "Functional config");
-    check(list.is_array() && !list.empty(), "model file: '", key, "' must be a non-empty list");
-    for (const Json& j : list) {
-      const TensorRef ref = read_ref(j, key);
+    for (const TensorRef& ref : read_ref_list(field(config, key, "Functional config"), key)) {
       auto found = node_outputs.find({ref.layer, ref.node});
       check(found != node_outputs.end() && ref.tensor >= 0 &&
                 ref.tensor < static_cast<int>(found->second.size()),
-            "model file: '", key, "' refers to missing tensor ", j.dump());
+            "model file: '", key, "' refers to missing tensor ['", ref.layer, "', ", ref.node, ", ",
+            ref.tensor, "]");
       out.push_back(found->second[ref.tensor]);
     }
     return out;

@@ -64,8 +64,8 @@ TEST_CASE("conv_forward matches the reference across shapes, activations and blo
       {5, 6, 5, 11, 13, 1, 1, 1, 1, P::valid},     // pointwise: no im2col
       {2, 17, 19, 37, 3, 3, 3, 1, 1, P::same},     // 333 taps: more than one k slice
       {1, 1, 1, 1, 1, 1, 1, 1, 1, P::valid},
-      // One input channel: the direct path, every filter count it handles and one past it,
-      // rows whose width leaves 0..3 tail pixels.
+      // One input channel: the direct path, filter counts with and without whole groups of 4,
+      // up to 32 and one past it, rows whose width leaves 0..3 tail pixels.
       {2, 9, 7, 1, 1, 3, 3, 1, 1, P::same},
       {1, 6, 11, 1, 2, 2, 4, 1, 1, P::same},       // even kernel: padding after > before
       {3, 5, 9, 1, 3, 3, 3, 1, 1, P::valid},
@@ -73,8 +73,20 @@ TEST_CASE("conv_forward matches the reference across shapes, activations and blo
       {1, 7, 13, 1, 5, 1, 3, 1, 1, P::valid},
       {2, 10, 6, 1, 7, 3, 2, 1, 1, P::same},
       {1, 12, 12, 1, 8, 5, 5, 1, 1, P::valid},
-      {1, 12, 10, 1, 9, 3, 3, 1, 1, P::same},      // 9 filters: back to im2col + GEMM
+      {1, 12, 10, 1, 9, 3, 3, 1, 1, P::same},      // 9 filters: two whole groups of 4 and one
+      {2, 13, 17, 1, 16, 3, 3, 1, 1, P::same},     // 17 wide: four 4-pixel groups and a tail
+      {1, 30, 37, 1, 32, 5, 5, 1, 1, P::same},     // 37 wide: 7 + 2 groups per row
+      {1, 11, 9, 1, 33, 3, 3, 1, 1, P::same},      // 33 filters: back to im2col + GEMM
       {2, 9, 9, 1, 6, 3, 3, 2, 1, P::same},        // stride 2: im2col + GEMM
+      // Several channels and few filters (GEMM's narrow 4 x 8 tiles): filter counts that
+      // fill whole vectors or not, strides, even kernels.
+      {3, 7, 5, 2, 4, 3, 3, 1, 1, P::same},
+      {1, 9, 11, 3, 8, 2, 4, 2, 1, P::same},
+      {2, 6, 7, 5, 11, 3, 3, 1, 1, P::valid},
+      {1, 8, 9, 6, 12, 5, 5, 1, 1, P::same},
+      {3, 14, 14, 6, 16, 5, 5, 2, 1, P::valid},
+      {1, 5, 5, 2, 15, 1, 2, 1, 1, P::valid},
+      {2, 7, 6, 3, 17, 3, 3, 1, 1, P::same},
   };
   const k::ActivationSpec activations[] = {
       {k::Activation::relu, 0.0f}, {k::Activation::linear, 0.0f}, {k::Activation::softmax, 0.0f},
