@@ -285,9 +285,9 @@ export interface Simdnn {
     /** Stops training after the first batch with a NaN or infinite loss. */
     terminateOnNaN(): NativeCallback;
     /** filepath: a URL with Keras format fields ('file://ckpt/e{epoch:02d}-{val_loss:.4f}'), or an IO handler.
-     * Full checkpoints include the optimizer state; saveWeightsOnly leaves it out. saveFreq: 'epoch' only. */
+     * Full checkpoints include the optimizer state; saveWeightsOnly leaves it out. saveFreq: 'epoch' or N (after every N-th batch, counted across epochs; '{batch}' in filepath). */
     modelCheckpoint(args: { filepath: string | IOHandler; monitor?: string; saveBestOnly?: boolean; saveWeightsOnly?: boolean;
-      mode?: Mode; saveFreq?: 'epoch'; initialValueThreshold?: number; verbose?: number }): NativeCallback;
+      mode?: Mode; saveFreq?: 'epoch' | number; initialValueThreshold?: number; verbose?: number }): NativeCallback;
     /** Node: appends one row per epoch (columns sorted as Keras does). */
     csvLogger(args: { filename: string; separator?: string; append?: boolean }): NativeCallback;
     /** A Keras-style progress bar on stdout (Node scripts); finished lines only when stdout is not a terminal. */

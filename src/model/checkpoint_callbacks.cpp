@@ -94,7 +94,7 @@ std::string shortest_decimal(double value) {
   return text;
 }
 
-std::string format_checkpoint_path(const std::string& pattern, int epoch, const Logs& logs) {
+std::string format_checkpoint_path(const std::string& pattern, int epoch, const Logs& logs, int batch) {
   std::string out;
   for (std::size_t i = 0; i < pattern.size(); ++i) {
     const char c = pattern[i];
@@ -116,9 +116,11 @@ std::string format_checkpoint_path(const std::string& pattern, int epoch, const 
     const std::string spec = colon == std::string::npos ? "" : field.substr(colon + 1);
     if (name == "epoch") {
       out += format_field(name, spec, epoch + 1, true, pattern);
+    } else if (name == "batch" && batch >= 0) {
+      out += format_field(name, spec, batch + 1, true, pattern);
     } else {
       const auto value = logs.get(name);
-      std::string known = "epoch";
+      std::string known = batch >= 0 ? "epoch, batch" : "epoch";
       for (const auto& [k, v] : logs.entries()) known += ", " + k;
       check(value.has_value(), "ModelCheckpoint: filepath '", pattern, "' uses '{", name,
             "}', which is not in the logs (", known, ")");
@@ -144,9 +146,13 @@ std::shared_ptr<ModelCheckpoint> ModelCheckpoint::from_config(const Json& config
   o.save_best_only = r.boolean("save_best_only", false);
   o.save_weights_only = r.boolean("save_weights_only", false);
   o.mode = r.one_of("mode", "auto", {"auto", "min", "max"});
-  if (const Json* f = r.raw_or_null("save_freq"))
-    check(f->is_string() && f->get<std::string>() == "epoch", r.context(),
-          ": option 'save_freq' supports only 'epoch', got ", f->dump());
+  if (const Json* f = r.raw_or_null("save_freq")) {
+    const bool epoch = f->is_string() && f->get<std::string>() == "epoch";
+    const bool batches = f->is_number_integer() && f->get<long long>() >= 1 && f->get<long long>() <= 1000000000;
+    check(epoch || batches, r.context(), ": option 'save_freq' must be 'epoch' or a positive integer ",
+          "(a number of batches), got ", f->dump());
+    if (batches) o.save_freq = f->get<int>();
+  }
   if (r.raw_or_null("initial_value_threshold")) {
     o.has_initial_value_threshold = true;
     o.initial_value_threshold = r.number("initial_value_threshold", 0.0f);
@@ -158,13 +164,28 @@ std::shared_ptr<ModelCheckpoint> ModelCheckpoint::from_config(const Json& config
 }
 
 void ModelCheckpoint::on_train_begin(const Logs&) {
+  batches_since_save_ = 0;
   best_ = options_.has_initial_value_threshold
               ? options_.initial_value_threshold
               : (maximize_ ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity());
 }
 
+void ModelCheckpoint::on_epoch_begin(int epoch, const Logs&) { epoch_ = epoch; }
+
+// With save_freq N, Keras saves after every N-th batch seen (the count runs on across epochs)
+// and judges save_best_only on that batch's logs.
+void ModelCheckpoint::on_batch_end(int batch, const Logs& logs) {
+  if (options_.save_freq == 0 || ++batches_since_save_ < options_.save_freq) return;
+  batches_since_save_ = 0;
+  save(epoch_, batch, logs);
+}
+
 void ModelCheckpoint::on_epoch_end(int epoch, const Logs& logs) {
-  const std::string url = format_checkpoint_path(options_.filepath, epoch, logs);
+  if (options_.save_freq == 0) save(epoch, -1, logs);
+}
+
+void ModelCheckpoint::save(int epoch, int batch, const Logs& logs) {
+  const std::string url = format_checkpoint_path(options_.filepath, epoch, logs, batch);
   if (options_.save_best_only) {
     const auto value = logs.get(options_.monitor);
     check(value.has_value(), "ModelCheckpoint: monitored metric '", options_.monitor,

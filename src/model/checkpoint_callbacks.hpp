@@ -21,7 +21,9 @@ namespace simdnn {
 
 // Python str.format over the epoch (1-based, as Keras formats it) and the logs:
 // "ckpt-{epoch:02d}-{val_loss:.2f}". Unknown names -> Error naming them.
-std::string format_checkpoint_path(const std::string& pattern, int epoch, const Logs& logs);
+// batch (0-based, as {batch} shows it 1-based, like Keras 3) only for batch-level saves.
+std::string format_checkpoint_path(const std::string& pattern, int epoch, const Logs& logs,
+                                   int batch = -1);
 // Python's str(float): the shortest decimal that reads back as the same double.
 std::string shortest_decimal(double value);
 
@@ -33,6 +35,7 @@ struct ModelCheckpointOptions {
   std::string mode = "auto";
   bool has_initial_value_threshold = false;
   double initial_value_threshold = 0.0;
+  int save_freq = 0;  // 0: 'epoch'; N: every N batches, counted across epochs (Keras)
 };
 
 class ModelCheckpoint : public Callback {
@@ -40,13 +43,19 @@ class ModelCheckpoint : public Callback {
   explicit ModelCheckpoint(ModelCheckpointOptions options);
   static std::shared_ptr<ModelCheckpoint> from_config(const Json& config);
   void on_train_begin(const Logs&) override;
+  void on_epoch_begin(int epoch, const Logs& logs) override;
+  void on_batch_end(int batch, const Logs& logs) override;
   void on_epoch_end(int epoch, const Logs& logs) override;
   double best() const { return best_; }
 
  private:
+  void save(int epoch, int batch, const Logs& logs);
+
   ModelCheckpointOptions options_;
   bool maximize_ = false;
   double best_ = 0.0;
+  int epoch_ = 0;
+  int batches_since_save_ = 0;
 };
 
 // Keras BackupAndRestore: a backup of the model, optimizer state, random state, epoch and

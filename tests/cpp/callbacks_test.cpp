@@ -253,7 +253,21 @@ TEST_CASE("ModelCheckpoint saves the best epochs by monitor and mode", "[callbac
   REQUIRE(all.take_actions().at(0)["url"] == "e3-0.25");
   REQUIRE_THROWS_WITH(format_checkpoint_path("x-{val_acc}", 0, logs_of({{"loss", 1}})),
                       Catch::Contains("val_acc") && Catch::Contains("not in the logs"));
-  REQUIRE_THROWS_WITH(ModelCheckpoint::from_config({{"filepath", "x"}, {"save_freq", 10}}), Catch::Contains("save_freq"));
+  for (const Json& bad : {Json(0), Json(-3), Json(2.5), Json("batch")})
+    REQUIRE_THROWS_WITH(ModelCheckpoint::from_config({{"filepath", "x"}, {"save_freq", bad}}),
+                        Catch::Contains("save_freq") && Catch::Contains("positive integer"));
+
+  // save_freq N: after every N-th batch, the count running on across epochs; {batch} is 1-based.
+  auto by_batches = ModelCheckpoint::from_config({{"filepath", "e{epoch}-b{batch}"}, {"save_freq", 3}});
+  by_batches->on_train_begin({});
+  std::vector<std::string> urls;
+  for (int epoch = 0; epoch < 2; ++epoch) {
+    by_batches->on_epoch_begin(epoch, {});
+    for (int batch = 0; batch < 4; ++batch) by_batches->on_batch_end(batch, logs_of({{"loss", 1.0}}));
+    by_batches->on_epoch_end(epoch, logs_of({{"loss", 1.0}}));
+    for (const Json& action : by_batches->take_actions()) urls.push_back(action["url"]);
+  }
+  REQUIRE(urls == std::vector<std::string>{"e1-b3", "e2-b2"});
 }
 
 TEST_CASE("CSVLogger writes a sorted header and one row per epoch", "[callbacks]") {

@@ -301,3 +301,34 @@ test('backupAndRestore works through an IO handler (the route for browser storag
   straight.dispose();
   fresh.dispose();
 });
+
+test('modelCheckpoint saveFreq N saves after every N-th batch across epochs, with {batch} in the path', async () => {
+  nn.setSeed(7);
+  const model = classifier(nn.optimizers.adam(0.003));
+  // 240 samples, batch 32: 8 batches per epoch (the last one of 16), 3 epochs = 24 batches.
+  const batchLosses = [];
+  await model.fit(data.x, data.y, { epochs: 3, batchSize: 32, shuffle: false, callbacks: [
+    nn.callbacks.modelCheckpoint({ filepath: patternUrl('freq', 'e{epoch}-b{batch:02d}-{loss:.5f}'), monitor: 'loss', saveFreq: 5 }),
+    { onBatchEnd: (batch, logs) => { batchLosses.push(logs.loss); } },
+  ] });
+  // Saves after global batches 5, 10, 15, 20: epoch 1 batch 5, epoch 2 batches 2 and 7, epoch 3 batch 4.
+  const expected = [[1, 5, 4], [2, 2, 9], [2, 7, 14], [3, 4, 19]].map(([e, b, i]) => `e${e}-b${String(b).padStart(2, '0')}-${batchLosses[i].toFixed(5)}`);
+  assert.deepEqual((await readdir(join(scratch, 'freq'))).sort(), expected.sort());
+
+  // saveBestOnly on batch logs: a save only when that batch's loss beats the best so far.
+  const saved = [];
+  const losses = [];
+  await model.fit(data.x, data.y, { epochs: 2, batchSize: 32, callbacks: [
+    nn.callbacks.modelCheckpoint({ filepath: { save: async (a) => { saved.push(a); } }, monitor: 'loss', saveBestOnly: true, saveFreq: 3 }),
+    { onBatchEnd: (batch, logs) => { losses.push(logs.loss); } },
+  ] });
+  let best = Infinity;
+  const improvements = losses.filter((_, i) => (i + 1) % 3 === 0).filter((v) => (v < best ? ((best = v), true) : false)).length;
+  assert.equal(saved.length, improvements);
+  assert.ok(improvements >= 1);
+  for (const bad of [0, -2, 1.5, 'batch', null]) {
+    if (bad === null) continue;
+    assert.throws(() => nn.callbacks.modelCheckpoint({ filepath: patternUrl('x'), saveFreq: bad }), /save_?[fF]req.*'epoch' or a positive integer/);
+  }
+  model.dispose();
+});
