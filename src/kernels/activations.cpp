@@ -7,6 +7,7 @@
 #include "kernels/activation_constants.hpp"
 #include "kernels/reductions.hpp"
 #include "kernels/simd_loops.hpp"
+#include "kernels/simd_math.hpp"
 
 namespace simdnn::kernels {
 namespace {
@@ -15,12 +16,12 @@ using namespace simdnn::kernels::detail;
 using simd::Batch;
 
 Batch sigmoid(Batch x) {
-  const Batch e = xsimd::exp(-xsimd::abs(x));  // in (0, 1]
+  const Batch e = simd::exp(-xsimd::abs(x));  // in (0, 1]
   const Batch r = Batch(1.0f) / (Batch(1.0f) + e);
   return xsimd::select(x >= Batch(0.0f), r, e * r);
 }
 
-Batch negative_part_exp(Batch x) { return xsimd::exp(xsimd::min(x, Batch(0.0f))); }
+Batch negative_part_exp(Batch x) { return simd::exp(xsimd::min(x, Batch(0.0f))); }
 
 // Φ(x), the standard normal CDF, for the exact GELU.
 Batch normal_cdf(Batch x) { return Batch(0.5f) * (Batch(1.0f) + xsimd::erf(x * Batch(inv_sqrt2))); }
@@ -53,11 +54,11 @@ void forward_elementwise(Activation kind, float alpha, const float* x, float* y,
     case Activation::sigmoid:
       return simd::transform(n, y, [](Batch v) { return sigmoid(v); }, x);
     case Activation::tanh:
-      return simd::transform(n, y, [](Batch v) { return xsimd::tanh(v); }, x);
+      return simd::transform(n, y, [](Batch v) { return simd::tanh(v); }, x);
     case Activation::softplus:
       return simd::transform(
           n, y,
-          [zero](Batch v) { return xsimd::log1p(xsimd::exp(-xsimd::abs(v))) + xsimd::max(v, zero); },
+          [zero](Batch v) { return xsimd::log1p(simd::exp(-xsimd::abs(v))) + xsimd::max(v, zero); },
           x);
     case Activation::gelu:
       return simd::transform(n, y, [](Batch v) { return v * normal_cdf(v); }, x);
@@ -116,7 +117,7 @@ void backward_elementwise(Activation kind, float alpha, const float* x, const fl
       return simd::transform(
           n, dx,
           [=](Batch v, Batch g) {
-            const Batch density = density_scale * xsimd::exp(minus_half * v * v);
+            const Batch density = density_scale * simd::exp(minus_half * v * v);
             return g * (normal_cdf(v) + v * density);
           },
           x, dy);
@@ -150,7 +151,7 @@ void softmax_forward_rows(const float* x, float* y, std::size_t rows, std::size_
     float* out = y + r * cols;
     if (cols == 0) continue;
     const Batch row_max(simd::max_of(in, cols));
-    simd::transform(cols, out, [row_max](Batch v) { return xsimd::exp(v - row_max); }, in);
+    simd::transform(cols, out, [row_max](Batch v) { return simd::exp(v - row_max); }, in);
     const float inv_total = 1.0f / kernels::sum(out, cols);
     const Batch inv_total_b(inv_total);
     simd::transform(cols, out, [inv_total_b](Batch v) { return v * inv_total_b; },
