@@ -29,13 +29,14 @@ set(SIMDNN_MODULE_LINK_FLAGS
 if(SIMDNN_WASM_THREADS)
   # dist/simdnn-threads.{mjs,wasm,worker.js}: a fixed pool of pthread workers started with the
   # module (STRICT: asking for more threads aborts instead of hanging) and a fixed heap, since
-  # a growing shared heap makes every JS view of it slow. 1 GB holds the demos' largest
-  # training runs (the single-threaded build peaks well below).
+  # growing a shared heap makes every JS view of it slow. 512 MB is ~10x what the demos hold
+  # (MNIST's 10,000 digits as float32 are 31 MB) and small enough for two workers per page
+  # (the sentiment demo); past it, malloc returns null and the engine reports "out of memory".
   set(SIMDNN_MODULE_NAME simdnn-threads)
   set(SIMDNN_MODULE_MEMORY_FLAGS
     -sPTHREAD_POOL_SIZE=${SIMDNN_WASM_POOL_SIZE}
     -sPTHREAD_POOL_SIZE_STRICT=2
-    -sINITIAL_MEMORY=1GB
+    -sINITIAL_MEMORY=512MB
     "SHELL:--pre-js ${CMAKE_SOURCE_DIR}/wasm/threads.pre.js")
 else()
   set(SIMDNN_MODULE_NAME simdnn)
