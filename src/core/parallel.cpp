@@ -8,6 +8,7 @@
 #if defined(__EMSCRIPTEN__) && !defined(__EMSCRIPTEN_PTHREADS__)
 #define SIMDNN_SINGLE_THREADED 1
 #else
+#include <atomic>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -40,9 +41,16 @@ std::size_t chunk_count(std::size_t items, std::size_t min_items, int threads) {
   return std::max<std::size_t>(1, std::min<std::size_t>(by_size, static_cast<std::size_t>(threads)));
 }
 
-// Chunk i of `chunks` over [0, items).
-std::size_t chunk_begin(std::size_t items, std::size_t chunks, std::size_t i) {
-  return items * i / chunks;
+// Runs of `grain` items are claimed from a shared counter rather than fixed per thread: on a
+// busy machine a descheduled worker then delays the loop by at most one run, not by its whole
+// share. Which thread runs an item never changes what the item computes.
+void claim_runs(std::atomic<std::size_t>& next, std::size_t items, std::size_t grain,
+                parallel_detail::ChunkFn fn, void* context) {
+  for (;;) {
+    const std::size_t begin = next.fetch_add(grain);
+    if (begin >= items) return;
+    fn(context, begin, std::min(items, begin + grain));
+  }
 }
 
 #ifdef SIMDNN_POOL_SIZE
@@ -81,6 +89,9 @@ class Pool {
       context_ = context;
       items_ = items;
       chunks_ = chunks;
+      // About 4 runs per thread: small enough to rebalance, large enough to keep blocks whole.
+      grain_ = std::max<std::size_t>(1, (items + 4 * chunks - 1) / (4 * chunks));
+      next_ = 0;
       pending_ = chunks - 1;
       error_ = nullptr;
       ++generation_;
@@ -89,14 +100,15 @@ class Pool {
     std::exception_ptr own_error;
     inside_parallel_body = true;
     try {
-      fn(context, 0, chunk_begin(items, chunks, 1));
+      claim_runs(next_, items, grain_, fn, context);
     } catch (...) {
       own_error = std::current_exception();
+      next_ = items;  // the others stop claiming
     }
     inside_parallel_body = false;
     std::unique_lock<std::mutex> lock(mutex_);
     done_.wait(lock, [this] { return pending_ == 0; });
-    // The first chunk's error wins; otherwise any worker's.
+    // The calling thread's error wins; otherwise any worker's.
     if (own_error) std::rethrow_exception(own_error);
     if (error_) std::rethrow_exception(error_);
   }
@@ -114,16 +126,16 @@ class Pool {
       if (stopping_) return;
       seen = generation_;
       if (index >= chunks_) continue;
-      const std::size_t begin = chunk_begin(items_, chunks_, index);
-      const std::size_t end = chunk_begin(items_, chunks_, index + 1);
+      const std::size_t items = items_, grain = grain_;
       auto fn = fn_;
       void* context = context_;
       lock.unlock();
       std::exception_ptr error;
       try {
-        fn(context, begin, end);
+        claim_runs(next_, items, grain, fn, context);
       } catch (...) {
         error = std::current_exception();
+        next_ = items;
       }
       lock.lock();
       if (error && !error_) error_ = error;
@@ -136,7 +148,8 @@ class Pool {
   std::condition_variable wake_, done_;
   parallel_detail::ChunkFn fn_ = nullptr;
   void* context_ = nullptr;
-  std::size_t items_ = 0, chunks_ = 0, pending_ = 0;
+  std::size_t items_ = 0, chunks_ = 0, grain_ = 1, pending_ = 0;
+  std::atomic<std::size_t> next_{0};
   unsigned generation_ = 0;
   bool stopping_ = false;
   std::exception_ptr error_;

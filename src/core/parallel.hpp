@@ -27,10 +27,12 @@ using ChunkFn = void (*)(void* context, std::size_t begin, std::size_t end);
 void run(std::size_t items, std::size_t min_items_per_thread, ChunkFn fn, void* context);
 }  // namespace parallel_detail
 
-// Calls body(begin, end) over contiguous chunks covering [0, items), one chunk per thread
-// (the calling thread takes the first). Chunks hold at least min_items_per_thread items, so
-// small loops stay on the calling thread. Nested calls (from inside a body) run inline. An
-// exception thrown by a body is rethrown on the calling thread after every chunk finished.
+// Calls body(begin, end) over contiguous runs covering [0, items) exactly once, on up to
+// thread_count() threads (the calling thread included), which claim runs of about
+// items / (4 * threads) from a shared counter. At least min_items_per_thread items go to each
+// thread, so small loops stay on the calling thread in one call. Nested calls (from inside a
+// body) run inline. An exception thrown by a body is rethrown on the calling thread after
+// every running body returned.
 template <typename Body>
 void parallel_for(std::size_t items, std::size_t min_items_per_thread, Body&& body) {
   parallel_detail::run(

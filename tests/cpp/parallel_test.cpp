@@ -55,7 +55,7 @@ struct GemmShape {
 
 }  // namespace
 
-TEST_CASE("parallel_for covers every item once, in contiguous chunks", "[parallel]") {
+TEST_CASE("parallel_for covers every item once, in contiguous runs", "[parallel]") {
   ThreadCount scope(3);
   for (std::size_t items : {0u, 1u, 2u, 3u, 7u, 1000u}) {
     std::vector<std::atomic<int>> seen(items);
@@ -66,7 +66,8 @@ TEST_CASE("parallel_for covers every item once, in contiguous chunks", "[paralle
       for (std::size_t i = begin; i < end; ++i) ++seen[i];
     });
     for (std::size_t i = 0; i < items; ++i) CHECK(seen[i] == 1);
-    CHECK(calls <= std::min<int>(thread_count(), static_cast<int>(items)));
+    // About 4 runs per thread, never more runs than items.
+    CHECK(calls <= std::min<int>(4 * thread_count(), static_cast<int>(items)));
   }
   // min_items_per_thread keeps small loops on one chunk.
   int chunks = 0;
