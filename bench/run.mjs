@@ -15,6 +15,9 @@ const benchDir = path.dirname(fileURLToPath(import.meta.url));
 
 const LIBRARIES = {
   simdnn: { script: 'simdnn.mjs', args: [] },
+  // The threaded build (dist/simdnn-threads.*) with 2 engine threads; its ratio column is its
+  // speedup over the single-threaded simdnn column.
+  'simdnn-2t': { script: 'simdnn.mjs', args: ['--threads=2'], threadsOf: 'simdnn' },
   'tfjs-wasm': { script: 'tfjs.mjs', args: ['--backend=wasm'] },
   'tfjs-wasm+patch': { script: 'tfjs.mjs', args: ['--backend=wasm', '--patch'] },
   'tfjs-cpu': { script: 'tfjs.mjs', args: ['--backend=cpu'] },
@@ -124,7 +127,8 @@ function buildRows(runs, options, notes) {
       }
       for (const peer of options.libraries.filter((l) => l !== BASELINE)) {
         const [mine, theirs] = [row.values[BASELINE], row.values[peer]];
-        row.ratios[peer] = mine && theirs ? speedup(meta.better, mine, theirs) : null;
+        const gain = LIBRARIES[peer].threadsOf === BASELINE;
+        row.ratios[peer] = mine && theirs ? (gain ? speedup(meta.better, theirs, mine) : speedup(meta.better, mine, theirs)) : null;
       }
       rows.push(row);
     }
@@ -135,7 +139,8 @@ function buildRows(runs, options, notes) {
 function renderTable(rows, options) {
   const peers = options.libraries.filter((l) => l !== BASELINE);
   const showRatios = options.libraries.includes(BASELINE);
-  const header = ['case', 'unit', ...options.libraries, ...(showRatios ? peers.map((p) => `vs ${p}`) : [])];
+  const ratioName = (p) => (LIBRARIES[p].threadsOf === BASELINE ? `${p} gain` : `vs ${p}`);
+  const header = ['case', 'unit', ...options.libraries, ...(showRatios ? peers.map(ratioName) : [])];
   const body = rows.map((row) => [row.label, row.unit, ...options.libraries.map((l) => row.cells[l]),
     ...(showRatios ? peers.map((p) => (row.ratios[p] ? `${row.ratios[p].toFixed(2)}x` : '-')) : [])]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
@@ -184,7 +189,8 @@ async function main() {
   console.log('- = not run: tfjs-wasm+patch only where tfjs-wasm lacks a kernel; convnetjs only for LeNet-5.');
   if (options.libraries.includes(BASELINE) && options.libraries.length > 1) {
     console.log('\nratio = how many times faster simdnn is than the peer (> 1: simdnn faster; ' +
-      'for ms/call it is peer time / simdnn time). Medians of repeated timed calls after warm-up.');
+      'for ms/call it is peer time / simdnn time); "simdnn-2t gain" = how many times faster the threaded ' +
+      'build with 2 threads is than simdnn on 1. Medians of repeated timed calls after warm-up.');
   }
   await mkdir(path.dirname(options.out), { recursive: true });
   const report = { createdAt: new Date().toISOString(), quick: options.quick, machine, totalSeconds,

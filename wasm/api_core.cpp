@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/json_parse.hpp"
+#include "core/parallel.hpp"
 #include "core/tensor.hpp"
 #include "guard.hpp"
 #include "js_convert.hpp"
@@ -112,6 +113,14 @@ void set_seed(double seed) {
   });
 }
 
+void set_threads(double threads) {
+  guarded([&] {
+    check(threads == static_cast<double>(static_cast<int>(threads)),
+          "setThreads: threads must be an integer, got ", threads);
+    set_thread_count(static_cast<int>(threads));
+  });
+}
+
 }  // namespace
 }  // namespace simdnn::bindings
 
@@ -122,6 +131,9 @@ EMSCRIPTEN_BINDINGS(simdnn_core) {
   function("version", +[]() { return std::string(SIMDNN_VERSION); });  // from package.json
   function("setSeed", &set_seed);
   function("heapStats", &heap_stats);
+  function("setThreads", &set_threads);
+  function("threads", &thread_count);
+  function("maxThreads", &max_threads);
   class_<Tensor>("Tensor")
       .function("shape", &tensor_shape)
       .function("size", +[](const Tensor& t) { return static_cast<double>(t.size()); })

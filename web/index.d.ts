@@ -318,6 +318,17 @@ export interface Simdnn {
   };
   setSeed(seed: number): void;
   memory(): { wasmBytesInUse: number; wasmHeapBytes: number };
+  /** Engine threads in use: 1 for the single-threaded build. */
+  threads(): number;
 }
 
-export declare function load(options?: Record<string, unknown>): Promise<Simdnn>;
+export interface LoadOptions {
+  /**
+   * 1: the single-threaded build; more: the threaded build with that many engine threads
+   * (Node, or a cross-origin isolated page/worker). Default: the threaded build with one
+   * thread per core when crossOriginIsolated, else the single-threaded build.
+   */
+  threads?: number;
+}
+
+export declare function load(options?: LoadOptions): Promise<Simdnn>;

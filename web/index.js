@@ -45,5 +45,9 @@ export async function load(options = {}) {
       const stats = native.heapStats();
       return { wasmBytesInUse: stats.inUse, wasmHeapBytes: native.HEAPU8.length };
     },
+    // Engine threads in use (load({ threads }) chooses the build and the count).
+    threads() {
+      return native.threads();
+    },
   };
 }

@@ -114,14 +114,16 @@ export const METRICS = {
 const TOO_SLOW = 'not timed: one batch > 300 s (UnsortedSegmentSum loops over 10,000 rows)';
 const CORE = ['simdnn', 'tfjs-wasm', 'tfjs-cpu'];
 const WITH_PATCH = ['simdnn', 'tfjs-wasm', 'tfjs-wasm+patch', 'tfjs-cpu'];
+// The threaded build with 2 threads (simdnn-2t) where the issue sets a threads target.
+const THREADED = 'simdnn-2t';
 export const CASES = {
   'gemm-256': { kind: 'gemm', n: 256, metrics: ['gemm-256'], libraries: CORE },
-  'gemm-512': { kind: 'gemm', n: 512, metrics: ['gemm-512'], libraries: CORE },
+  'gemm-512': { kind: 'gemm', n: 512, metrics: ['gemm-512'], libraries: [...CORE, THREADED] },
   'mlp-train': { kind: 'train', model: 'mlp', metrics: ['mlp-train'], libraries: CORE },
   'mlp-predict': { kind: 'predict', model: 'mlp', rows: [64, 1], metrics: ['mlp-predict-64', 'mlp-predict-1'], libraries: CORE },
-  'lenet-train': { kind: 'train', model: 'lenet', metrics: ['lenet-train'], libraries: [...WITH_PATCH, 'convnetjs'] },
+  'lenet-train': { kind: 'train', model: 'lenet', metrics: ['lenet-train'], libraries: [...WITH_PATCH, 'convnetjs', THREADED] },
   'lenet-predict': { kind: 'predict', model: 'lenet', rows: [64, 1], metrics: ['lenet-predict-64', 'lenet-predict-1'],
-    libraries: [...CORE, 'convnetjs'] },
+    libraries: [...CORE, 'convnetjs', THREADED] },
   'lstm-train': { kind: 'train', model: 'lstm', metrics: ['lstm-train'], libraries: [...WITH_PATCH, 'convnetjs'],
     skip: { 'tfjs-cpu': TOO_SLOW } },
   'lstm-predict': { kind: 'predict', model: 'lstm', rows: [1], metrics: ['lstm-predict-1'], libraries: CORE },

@@ -5,7 +5,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MODELS, Unavailable, measureCase, runWorker, targetShape } from './common.mjs';
 
-const distWasm = new URL('../../dist/simdnn.wasm', import.meta.url);
+// --threads=N: the threaded build with N engine threads (run.mjs's simdnn-2t column).
+const threadsArg = process.argv.find((arg) => arg.startsWith('--threads='));
+const threads = threadsArg ? Number(threadsArg.slice('--threads='.length)) : 1;
+const distWasm = new URL(threads > 1 ? '../../dist/simdnn-threads.wasm' : '../../dist/simdnn.wasm', import.meta.url);
 
 function requireBuild() {
   if (!existsSync(distWasm)) {
@@ -15,7 +18,7 @@ function requireBuild() {
 
 async function gemmLibrary() {
   const { loadModule } = await import('../../web/load.js');
-  const native = await loadModule();
+  const native = await loadModule({ threads });
   if (typeof native.benchGemmPrepare !== 'function') {
     throw new Unavailable('no bench bindings', 'this build lacks wasm/api_bench.cpp: rebuild');
   }
@@ -27,7 +30,7 @@ async function gemmLibrary() {
     return result;
   };
   return {
-    info: { version: native.version() },
+    info: { version: native.version(), threads: native.threads() },
     prepareGemm(n) {
       call(() => native.benchGemmPrepare(n));
       return {
@@ -81,9 +84,9 @@ function buildLayers(nn, name) {
 
 async function modelLibrary() {
   const { load } = await import('../../web/index.js');
-  const nn = await load();
+  const nn = await load({ threads });
   return {
-    info: { version: nn.version },
+    info: { version: nn.version, threads: nn.threads() },
     buildModel(name, data) {
       const m = MODELS[name];
       nn.setSeed(1);

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "core/parallel.hpp"
 #include "kernels/elementwise.hpp"
 #include "kernels/simd_loops.hpp"
 
@@ -175,39 +176,55 @@ void im2col_rows(const Window2D& g, const float* x, std::size_t first_row, std::
   }
 }
 
+// Copying is memory-bound: a thread is worth waking for ~256 KB of columns or more.
+constexpr std::size_t kMinCopyFloatsPerThread = 65536;
+
 void im2col(const Window2D& g, const float* x, float* columns) {
   check_window(g, "im2col");
-  im2col_rows(g, x, 0, g.output_pixels(), columns);
+  const std::size_t taps = g.window_size();
+  parallel_for(g.output_pixels(), kMinCopyFloatsPerThread / std::max<std::size_t>(taps, 1),
+               [&](std::size_t first, std::size_t end) {
+                 im2col_rows(g, x, first, end - first, columns + first * taps);
+               });
 }
+
+namespace {
+// One image's share of col2im: images never overlap, so each is one independent item.
+void col2im_image(const Window2D& g, const float* row, float* image) {
+  const std::size_t channels = g.channels;
+  for (int oy = 0; oy < g.out_h; ++oy) {
+    for (int ox = 0; ox < g.out_w; ++ox, row += g.window_size()) {
+      for_each_window_row(g, oy, ox, [&](std::size_t offset, int iy, int x0, TapRange taps) {
+        if (iy < 0) return;
+        const float* src = row + offset;
+        float* dst = image + std::size_t(iy) * g.in_w * channels;
+        if (g.dilation_w == 1) {
+          float* first = dst + std::size_t(x0 + taps.begin) * channels;
+          add(first, src + taps.begin * channels, first,
+              std::size_t(taps.end - taps.begin) * channels);
+        } else {
+          for (int j = taps.begin; j < taps.end; ++j) {
+            float* cell = dst + std::size_t(x0 + j * g.dilation_w) * channels;
+            add(cell, src + j * channels, cell, channels);
+          }
+        }
+      });
+    }
+  }
+}
+}  // namespace
 
 void col2im(const Window2D& g, const float* columns, float* dx) {
   check_window(g, "col2im");
-  const std::size_t channels = g.channels;
-  const std::size_t image_floats = std::size_t(g.in_h) * g.in_w * channels;
-  std::fill(dx, dx + g.input_size(), 0.0f);
-  const float* row = columns;
-  for (int b = 0; b < g.batch; ++b) {
-    float* image = dx + b * image_floats;
-    for (int oy = 0; oy < g.out_h; ++oy) {
-      for (int ox = 0; ox < g.out_w; ++ox, row += g.window_size()) {
-        for_each_window_row(g, oy, ox, [&](std::size_t offset, int iy, int x0, TapRange taps) {
-          if (iy < 0) return;
-          const float* src = row + offset;
-          float* dst = image + std::size_t(iy) * g.in_w * channels;
-          if (g.dilation_w == 1) {
-            float* first = dst + std::size_t(x0 + taps.begin) * channels;
-            add(first, src + taps.begin * channels, first,
-                std::size_t(taps.end - taps.begin) * channels);
-          } else {
-            for (int j = taps.begin; j < taps.end; ++j) {
-              float* cell = dst + std::size_t(x0 + j * g.dilation_w) * channels;
-              add(cell, src + j * channels, cell, channels);
-            }
-          }
-        });
-      }
-    }
-  }
+  const std::size_t image_floats = std::size_t(g.in_h) * g.in_w * g.channels;
+  const std::size_t image_rows = std::size_t(g.out_h) * g.out_w;
+  const std::size_t column_floats = image_rows * g.window_size();
+  parallel_for(g.batch, kMinCopyFloatsPerThread / std::max<std::size_t>(column_floats, 1),
+               [&](std::size_t first, std::size_t end) {
+                 std::fill(dx + first * image_floats, dx + end * image_floats, 0.0f);
+                 for (std::size_t b = first; b < end; ++b)
+                   col2im_image(g, columns + b * column_floats, dx + b * image_floats);
+               });
 }
 
 namespace {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/parallel.hpp"
 #include "kernels/elementwise.hpp"
 #include "kernels/gemm.hpp"
 #include "kernels/simd_loops.hpp"
@@ -15,6 +16,11 @@ namespace {
 
 void check_filters(int filters, const char* function) {
   check(filters >= 1, function, ": filters must be positive, got ", filters);
+}
+
+// Work per thread below which a worker is not worth waking (as in gemm.cpp).
+std::size_t min_items(double flops_per_item) {
+  return static_cast<std::size_t>(std::max(1.0, 2.0e6 / std::max(flops_per_item, 1.0)));
 }
 
 // Output pixels per block: the block's columns stay near 64 KB (L2-resident next to the
@@ -155,27 +161,43 @@ void conv_forward(const Window2D& g, const float* x, const float* kernel, const 
   const std::size_t pixels = window.output_pixels();
   const std::size_t taps = window.window_size();
   if (single_channel_direct(window, filters)) {
-    single_channel(window, x, kernel, bias, filters, y);
-    if (activation.kind != Activation::linear) activation_forward(activation, y, y, pixels, f);
+    // Threads take whole images: each writes only its own images' outputs.
+    const std::size_t image_pixels = std::size_t(window.out_h) * window.out_w;
+    const std::size_t image_inputs = std::size_t(window.in_h) * window.in_w;
+    const double flops_per_image = 2.0 * image_pixels * taps * f;
+    parallel_for(window.batch, min_items(flops_per_image), [&](std::size_t first, std::size_t end) {
+      Window2D part = window;
+      part.batch = static_cast<int>(end - first);
+      float* out = y + first * image_pixels * f;
+      single_channel(part, x + first * image_inputs, kernel, bias, filters, out);
+      if (activation.kind != Activation::linear)
+        activation_forward(activation, out, out, (end - first) * image_pixels, f);
+    });
     return;
   }
   const bool pointwise = window.is_pointwise();
-  thread_local std::vector<float> columns;
   const std::size_t block = std::min(pixels, block_rows(taps));
-  if (!pointwise && columns.size() < block * taps) columns.resize(block * taps);
-  for (std::size_t first = 0; first < pixels; first += block) {
-    const std::size_t rows = std::min(block, pixels - first);
-    const float* a = x + first * taps;
-    if (!pointwise) {
-      im2col_rows(window, x, first, rows, columns.data());
-      a = columns.data();
+  const std::size_t blocks = (pixels + block - 1) / block;
+  // Threads take runs of whole pixel blocks, each with its own columns buffer.
+  parallel_for(blocks, min_items(2.0 * block * taps * f), [&](std::size_t first_block,
+                                                               std::size_t end_block) {
+    thread_local std::vector<float> columns;
+    if (!pointwise && columns.size() < block * taps) columns.resize(block * taps);
+    const std::size_t end_pixel = std::min(pixels, end_block * block);
+    for (std::size_t first = first_block * block; first < end_pixel; first += block) {
+      const std::size_t rows = std::min(block, pixels - first);
+      const float* a = x + first * taps;
+      if (!pointwise) {
+        im2col_rows(window, x, first, rows, columns.data());
+        a = columns.data();
+      }
+      float* out = y + first * f;
+      gemm(false, false, static_cast<int>(rows), filters, static_cast<int>(taps), 1.0f, a,
+           static_cast<int>(taps), kernel, filters, 0.0f, out, filters);
+      if (bias) add_bias_rows(out, bias, out, rows, f);
+      if (activation.kind != Activation::linear) activation_forward(activation, out, out, rows, f);
     }
-    float* out = y + first * f;
-    gemm(false, false, static_cast<int>(rows), filters, static_cast<int>(taps), 1.0f, a,
-         static_cast<int>(taps), kernel, filters, 0.0f, out, filters);
-    if (bias) add_bias_rows(out, bias, out, rows, f);
-    if (activation.kind != Activation::linear) activation_forward(activation, out, out, rows, f);
-  }
+  });
 }
 
 namespace reference {

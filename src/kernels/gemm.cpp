@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/parallel.hpp"
 #include "kernels/gemm_microkernel.hpp"
 
 namespace simdnn::kernels {
@@ -71,6 +72,23 @@ void scale_c(int m, int n, float beta, float* c, int ldc) {
   }
 }
 
+// Threads split C, never the sum behind one element: each item below is a block of C rows
+// or columns aligned to the tile grid of the whole problem, or a fixed k-chunk whose partial
+// product has its own buffer. The items depend on the shape only, so every thread count
+// computes each element with the same operations in the same order.
+// Work per thread below which waking a worker costs more than it saves (~0.1 ms of GEMM).
+constexpr double kMinFlopsPerThread = 2.0e6;
+// k-chunks for a small C over a long k (weight gradients: C is taps x filters, k is every
+// pixel of the batch): 2 slices of kKC per chunk, when C has at most this many elements.
+// Short chunks balance 2 threads better (LeNet's conv2 at batch 64: 13 chunks of 512 pixels
+// rather than 7 of 1024) and their partial sums are cheap to add (C is small).
+constexpr int kKChunk = 2 * kKC;
+constexpr long kSmallOutput = 64 * 64;
+
+std::size_t min_items(double flops_per_item) {
+  return static_cast<std::size_t>(std::max(1.0, kMinFlopsPerThread / std::max(flops_per_item, 1.0)));
+}
+
 // The blocked loops for one tile shape (see the top of the file).
 template <typename Shape>
 void packed_gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a,
@@ -121,6 +139,67 @@ void packed_gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, c
   }
 }
 
+// C = alpha * op(A) op(B) + beta * C as independent k-chunks: each chunk's product goes to
+// its own slice of a buffer, then the slices are added to C in chunk order.
+template <typename Shape>
+void k_chunked_gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a,
+                    int lda, const float* b, int ldb, float beta, float* c, int ldc) {
+  const std::size_t chunks = (static_cast<std::size_t>(k) + kKChunk - 1) / kKChunk;
+  const std::size_t area = std::size_t(m) * n;
+  thread_local std::vector<float> partials;
+  float* partial = at_least(partials, chunks * area);
+  parallel_for(chunks, min_items(2.0 * area * kKChunk), [&](std::size_t first, std::size_t end) {
+    for (std::size_t i = first; i < end; ++i) {
+      const int p = static_cast<int>(i) * kKChunk;
+      const int kc = std::min(kKChunk, k - p);
+      const float* a_chunk = trans_a ? a + std::ptrdiff_t(p) * lda : a + p;
+      const float* b_chunk = trans_b ? b + p : b + std::ptrdiff_t(p) * ldb;
+      packed_gemm<Shape>(trans_a, trans_b, m, n, kc, alpha, a_chunk, lda, b_chunk, ldb, 0.0f,
+                         partial + i * area, n);
+    }
+  });
+  for (int i = 0; i < m; ++i) {
+    float* row = c + std::ptrdiff_t(i) * ldc;
+    const float* first = partial + std::size_t(i) * n;
+    for (int j = 0; j < n; ++j) row[j] = beta == 0.0f ? first[j] : first[j] + beta * row[j];
+    for (std::size_t chunk = 1; chunk < chunks; ++chunk) {
+      const float* part = partial + chunk * area + std::size_t(i) * n;
+      for (int j = 0; j < n; ++j) row[j] += part[j];
+    }
+  }
+}
+
+// Splits C into row blocks of whole kMC panels, else column blocks of whole NR panels, else
+// (small C, long k) into k-chunks; see kMinFlopsPerThread and kSmallOutput.
+template <typename Shape>
+void split_gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a,
+                int lda, const float* b, int ldb, float beta, float* c, int ldc) {
+  constexpr int kMC = 24 * Shape::MR;
+  constexpr int kColumnBlock = 8 * Shape::NR;
+  if (long(m) * n <= kSmallOutput && k >= 2 * kKChunk)
+    return k_chunked_gemm<Shape>(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  const double flops_per_row = 2.0 * n * k;
+  if (m > kMC) {
+    const std::size_t blocks = (static_cast<std::size_t>(m) + kMC - 1) / kMC;
+    parallel_for(blocks, min_items(flops_per_row * kMC), [&](std::size_t first, std::size_t end) {
+      const int row = static_cast<int>(first) * kMC;
+      const int rows = std::min(m, static_cast<int>(end) * kMC) - row;
+      const float* a_rows = trans_a ? a + row : a + std::ptrdiff_t(row) * lda;
+      packed_gemm<Shape>(trans_a, trans_b, rows, n, k, alpha, a_rows, lda, b, ldb, beta,
+                         c + std::ptrdiff_t(row) * ldc, ldc);
+    });
+    return;
+  }
+  const std::size_t blocks = (static_cast<std::size_t>(n) + kColumnBlock - 1) / kColumnBlock;
+  parallel_for(blocks, min_items(2.0 * m * k * kColumnBlock), [&](std::size_t first, std::size_t end) {
+    const int col = static_cast<int>(first) * kColumnBlock;
+    const int cols = std::min(n, static_cast<int>(end) * kColumnBlock) - col;
+    const float* b_cols = trans_b ? b + std::ptrdiff_t(col) * ldb : b + col;
+    packed_gemm<Shape>(trans_a, trans_b, m, cols, k, alpha, a, lda, b_cols, ldb, beta, c + col,
+                       ldc);
+  });
+}
+
 }  // namespace
 
 void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, int lda,
@@ -132,9 +211,9 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
   // 16 vs 24 columns computed); the wide one is faster per useful column otherwise.
   const auto padded = [n](int nr) { return (n + nr - 1) / nr * nr; };
   if (10 * padded(Narrow::NR) < 9 * padded(Wide::NR))
-    packed_gemm<Narrow>(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    split_gemm<Narrow>(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   else
-    packed_gemm<Wide>(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    split_gemm<Wide>(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 namespace reference {

@@ -23,7 +23,9 @@ test('a module worker trains a classifier and the page charts its progress', asy
   // Same seed, same weights: the browser matches the native and Node builds bit for bit.
   assert.equal(report.goldenHash, report.expectedGoldenHash);
   assert.match(report.summary, /Total params: 65/);
-  // The server's COOP/COEP headers work: the threaded build will need this.
+  // The server's COOP/COEP headers work, so load() took the threaded build, one thread per
+  // core (at most 4), and it trained to the same golden weights.
   assert.equal(await page.evaluate(() => self.crossOriginIsolated), true);
+  assert.equal(report.threads, Math.min(report.cores, 4), `threads ${report.threads} on ${report.cores} cores`);
   browser.assertNoErrors();
 });

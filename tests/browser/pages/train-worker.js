@@ -44,6 +44,7 @@ try {
     type: 'done', ok: true, version: nn.version, loadMs, goldenHash, expectedGoldenHash: golden.initialWeightsFnv1a,
     finalLoss: history.history.loss.at(-1), finalAccuracy: history.history.accuracy.at(-1),
     summary: model.summary(60, undefined, null),
+    threads: nn.threads(), cores: navigator.hardwareConcurrency,
   });
   xt.dispose(); yt.dispose(); model.dispose();
 } catch (error) {
