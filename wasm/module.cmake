@@ -22,7 +22,7 @@ set_target_properties(simdnn_module PROPERTIES
   LINK_DEPENDS ${SIMDNN_NODE_SHIM})
 target_link_options(simdnn_module PRIVATE
   --bind
-  -fexceptions
+  ${SIMDNN_WASM_EH}
   -O3                          # -Os/-Oz measured ~40x slower
   -sMODULARIZE=1
   -sEXPORT_ES6=1               # the non-ES6 glue cannot load under Node 20 (fetch of file URLs)
