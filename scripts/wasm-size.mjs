@@ -106,6 +106,16 @@ function group(name) {
   return clean.startsWith('$') || clean.startsWith('func[') ? '(unnamed)' : '(C / runtime)';
 }
 
+// What a page downloads: the shipped module and its JS glue, raw and gzip -9 (bytes).
+export const GZIP_TARGET_BYTES = 300 * 1024;
+export function distSizes(distDir = new URL('../dist/', import.meta.url)) {
+  const size = (name) => {
+    const bytes = readFileSync(new URL(name, distDir));
+    return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  };
+  return { wasm: size('simdnn.wasm'), glue: size('simdnn.mjs'), gzipTarget: GZIP_TARGET_BYTES };
+}
+
 function kb(n) { return `${(n / 1024).toFixed(1)} KB`; }
 
 function main(argv) {
