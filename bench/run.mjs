@@ -191,7 +191,7 @@ async function main() {
   let moduleSize = null;
   try {
     moduleSize = distSizes();
-    const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+    const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
     console.log(`\nsimdnn download: simdnn.wasm ${kb(moduleSize.wasm.gzip)} gzip -9 (${kb(moduleSize.wasm.raw)} raw, ` +
       `target <= ${kb(moduleSize.gzipTarget)} gzip), simdnn.mjs ${kb(moduleSize.glue.gzip)} gzip -9`);
   } catch (error) {

@@ -107,7 +107,7 @@ function group(name) {
 }
 
 // What a page downloads: the shipped module and its JS glue, raw and gzip -9 (bytes).
-export const GZIP_TARGET_BYTES = 300 * 1024;
+export const GZIP_TARGET_BYTES = 300_000;  // issue 6: "<= 300 KB gzip" (decimal, as the 455 KB baseline was quoted)
 export function distSizes(distDir = new URL('../dist/', import.meta.url)) {
   const size = (name) => {
     const bytes = readFileSync(new URL(name, distDir));
@@ -116,7 +116,7 @@ export function distSizes(distDir = new URL('../dist/', import.meta.url)) {
   return { wasm: size('simdnn.wasm'), glue: size('simdnn.mjs'), gzipTarget: GZIP_TARGET_BYTES };
 }
 
-function kb(n) { return `${(n / 1024).toFixed(1)} KB`; }
+function kb(n) { return `${(n / 1000).toFixed(1)} KB`; }
 
 function main(argv) {
   const file = argv.find((a) => !a.startsWith('--')) ?? new URL('../dist/simdnn.wasm', import.meta.url).pathname;

@@ -13,6 +13,12 @@ set(SIMDNN_NODE_SHIM ${CMAKE_SOURCE_DIR}/wasm/node-shim.pre.js)
 set(SIMDNN_DIST_DIR ${CMAKE_SOURCE_DIR}/dist)
 
 add_executable(simdnn_module ${SIMDNN_BINDING_SOURCES})
+# Bindings are cold glue (-Oz, see SIMDNN_COLD_SOURCES in CMakeLists.txt), except the tensor
+# conversions every predict and fit call goes through.
+set(SIMDNN_COLD_BINDINGS ${SIMDNN_BINDING_SOURCES})
+list(FILTER SIMDNN_COLD_BINDINGS EXCLUDE REGEX "/wasm/api_core\\.cpp$")
+set_source_files_properties(${SIMDNN_COLD_BINDINGS} PROPERTIES COMPILE_OPTIONS -Oz)
+set_source_files_properties(${CMAKE_SOURCE_DIR}/wasm/api_core.cpp PROPERTIES COMPILE_OPTIONS -Os)
 target_link_libraries(simdnn_module PRIVATE simdnn_engine)
 target_compile_definitions(simdnn_module PRIVATE SIMDNN_VERSION="${SIMDNN_VERSION}")
 set_target_properties(simdnn_module PROPERTIES
