@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CASES, METRICS, RESULT_MARKER } from './cases/common.mjs';
+import { distSizes } from '../scripts/wasm-size.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -192,8 +193,18 @@ async function main() {
       'for ms/call it is peer time / simdnn time); "simdnn-2t gain" = how many times faster the threaded ' +
       'build with 2 threads is than simdnn on 1. Medians of repeated timed calls after warm-up.');
   }
+  // Download size is tracked next to speed, so a flag that buys one at the cost of the other shows.
+  let moduleSize = null;
+  try {
+    moduleSize = distSizes();
+    const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
+    console.log(`\nsimdnn download: simdnn.wasm ${kb(moduleSize.wasm.gzip)} gzip -9 (${kb(moduleSize.wasm.raw)} raw, ` +
+      `target <= ${kb(moduleSize.gzipTarget)} gzip), simdnn.mjs ${kb(moduleSize.glue.gzip)} gzip -9`);
+  } catch (error) {
+    console.log(`\nsimdnn download: n/a (${error.message})`);
+  }
   await mkdir(path.dirname(options.out), { recursive: true });
-  const report = { createdAt: new Date().toISOString(), quick: options.quick, machine, totalSeconds,
+  const report = { createdAt: new Date().toISOString(), quick: options.quick, machine, totalSeconds, moduleSize,
     rows: rows.map(({ cells, ...row }) => row), runs };
   await writeFile(options.out, `${JSON.stringify(report, null, 2)}\n`);
   const shown = path.relative(process.cwd(), options.out);

@@ -12,6 +12,13 @@ string(JSON SIMDNN_VERSION GET "${SIMDNN_PACKAGE_JSON}" version)
 set(SIMDNN_NODE_SHIM ${CMAKE_SOURCE_DIR}/wasm/node-shim.pre.js)
 set(SIMDNN_DIST_DIR ${CMAKE_SOURCE_DIR}/dist)
 
+# Bindings are cold glue (-Oz, see SIMDNN_COLD_SOURCES in CMakeLists.txt), except the tensor
+# conversions every predict and fit call goes through.
+set(SIMDNN_COLD_BINDINGS ${SIMDNN_BINDING_SOURCES})
+list(FILTER SIMDNN_COLD_BINDINGS EXCLUDE REGEX "/wasm/api_core\\.cpp$")
+set_source_files_properties(${SIMDNN_COLD_BINDINGS} PROPERTIES COMPILE_OPTIONS -Oz)
+set_source_files_properties(${CMAKE_SOURCE_DIR}/wasm/api_core.cpp PROPERTIES COMPILE_OPTIONS -Os)
+
 # Link flags shared by the single-threaded and the threaded module.
 set(SIMDNN_MODULE_LINK_FLAGS
   --bind

@@ -15,13 +15,13 @@ target_compile_definitions(simdnn_tests PRIVATE CATCH_CONFIG_COLOUR_NONE
 # needs no optimisation, and -O1 roughly halves its compile time on 2 cores.
 target_compile_options(simdnn_tests PRIVATE -O1)
 if(EMSCRIPTEN)
-  target_compile_options(simdnn_catch_main PRIVATE -fexceptions)
+  target_compile_options(simdnn_catch_main PRIVATE ${SIMDNN_WASM_COMMON_FLAGS})
   # .cjs: the package is "type": "module", and this glue is CommonJS.
   set_target_properties(simdnn_tests PROPERTIES SUFFIX ".cjs")
   # -O1 at link only: the objects are already compiled at -O3, and binaryen's link-time -O3 pass
   # over this large test binary cost ~19 s per incremental build (~1.5 s at -O1). The shipped
   # module (wasm/module.cmake) keeps -O3.
-  target_link_options(simdnn_tests PRIVATE -O1 -fexceptions -sEXIT_RUNTIME=1
+  target_link_options(simdnn_tests PRIVATE -O1 ${SIMDNN_WASM_COMMON_FLAGS} -sEXIT_RUNTIME=1
                       -sWASM_ASYNC_COMPILATION=0 -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1
                       -sNODERAWFS=1)
 endif()
