@@ -7,10 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBrowser } from './harness.js';
+import { startBrowser, statusStarts, exportFiles } from './harness.js';
 
-const statusStarts = (page, prefix, timeout) => page.waitForFunction(
-  (p) => document.querySelector('#status').textContent.startsWith(p), prefix, { timeout });
 
 test('autoencoder page: reload mid-training resumes from the backup; save/load and export/import', { timeout: 240000 }, async (t) => {
   const browser = await startBrowser();
@@ -63,18 +61,7 @@ test('autoencoder page: reload mid-training resumes from the backup; save/load a
   // Save in the browser, export as files; a reloaded page (a fresh model) loads either back.
   await page.click('#save-model');
   await statusStarts(page, 'Saved the model (3 epochs)', 30000);
-  const files = [];
-  page.on('download', (d) => files.push(d));
-  await page.click('#export');
-  await statusStarts(page, 'Exported', 30000);
-  for (let i = 0; i < 200 && files.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 50));
-  assert.deepEqual(files.map((d) => d.suggestedFilename()).sort(), ['autoencoder-model.json', 'autoencoder-model.weights.bin']);
-  const paths = [];
-  for (const d of files) {
-    const path = join(downloads, d.suggestedFilename());
-    await d.saveAs(path);
-    paths.push(path);
-  }
+  const paths = await exportFiles(page, '#export', 'Exported', ['autoencoder-model.json', 'autoencoder-model.weights.bin'], downloads);
 
   await page.reload();
   await statusStarts(page, 'Ready', 60000);

@@ -8,10 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBrowser } from './harness.js';
+import { startBrowser, statusStarts, exportFiles } from './harness.js';
 
-const statusStarts = (page, prefix, timeout) => page.waitForFunction(
-  (p) => document.querySelector('#status').textContent.startsWith(p), prefix, { timeout });
 
 test('GAN page: checkpoints on schedule and on pause; a reload resumes bit for bit; export/import the generator', { timeout: 240000 }, async (t) => {
   const browser = await startBrowser();
@@ -89,18 +87,7 @@ test('GAN page: checkpoints on schedule and on pause; a reload resumes bit for b
   // Export the trained generator (paused), import it into a reloaded page: the same grid.
   await page.waitForFunction(() => window.ganDemo.samples.step === window.ganDemo.step, null, { timeout: 30000 });
   const exported = await page.evaluate(() => ({ step: window.ganDemo.step, first: window.ganDemo.samples.first, meanInk: window.ganDemo.samples.meanInk }));
-  const files = [];
-  page.on('download', (d) => files.push(d));
-  await page.click('#export');
-  await statusStarts(page, 'Exported the generator', 30000);
-  for (let i = 0; i < 200 && files.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 50));
-  assert.deepEqual(files.map((d) => d.suggestedFilename()).sort(), ['gan-generator.json', 'gan-generator.weights.bin']);
-  const paths = [];
-  for (const d of files) {
-    const path = join(downloads, d.suggestedFilename());
-    await d.saveAs(path);
-    paths.push(path);
-  }
+  const paths = await exportFiles(page, '#export', 'Exported the generator', ['gan-generator.json', 'gan-generator.weights.bin'], downloads);
   await page.reload();
   await statusStarts(page, 'Interrupted training found', 60000);
   await page.setInputFiles('#import', paths);

@@ -77,3 +77,25 @@ export async function startBrowser() {
     },
   };
 }
+
+// Waits until the page's #status line starts with prefix.
+export const statusStarts = (page, prefix, timeout) => page.waitForFunction(
+  (p) => document.querySelector('#status').textContent.startsWith(p), prefix, { timeout });
+
+// Clicks an export button, waits for its status line and its `names` downloads, saves them
+// into dir and returns their paths (in the order of `names`).
+export async function exportFiles(page, selector, statusPrefix, names, dir) {
+  const files = [];
+  page.on('download', (d) => files.push(d));
+  await page.click(selector);
+  await statusStarts(page, statusPrefix, 30000);
+  for (let i = 0; i < 200 && files.length < names.length; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.deepEqual(files.map((d) => d.suggestedFilename()).sort(), [...names].sort());
+  const paths = [];
+  for (const name of names) {
+    const path = join(dir, name);
+    await files.find((d) => d.suggestedFilename() === name).saveAs(path);
+    paths.push(path);
+  }
+  return paths;
+}

@@ -6,10 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBrowser } from './harness.js';
+import { startBrowser, statusStarts } from './harness.js';
 
-const statusStarts = (page, prefix, timeout) => page.waitForFunction(
-  (p) => document.querySelector('#status').textContent.startsWith(p), prefix, { timeout });
 
 test('MNIST page: a reload mid-training resumes from the last backed-up epoch; export and import', { timeout: 300000 }, async (t) => {
   const browser = await startBrowser();

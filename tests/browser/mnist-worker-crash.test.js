@@ -3,10 +3,8 @@
 // epoch backed up to indexeddb://, with the history intact. Nothing trained before is lost.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBrowser } from './harness.js';
+import { startBrowser, statusStarts } from './harness.js';
 
-const statusStarts = (page, prefix, timeout) => page.waitForFunction(
-  (p) => document.querySelector('#status').textContent.startsWith(p), prefix, { timeout });
 
 test('MNIST page: a worker killed mid-training is replaced and training resumes from the last epoch', { timeout: 300000 }, async (t) => {
   const browser = await startBrowser();

@@ -7,11 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBrowser } from './harness.js';
+import { startBrowser, statusStarts, exportFiles } from './harness.js';
 
 const TEXT = 'a wonderful film with a moving story';
-const statusStarts = (page, prefix, timeout) => page.waitForFunction(
-  (p) => document.querySelector('#status').textContent.startsWith(p), prefix, { timeout });
 
 async function scoreWith(page, scorer) {
   await page.selectOption('#scorer', scorer);
@@ -69,18 +67,7 @@ test('sentiment page: reload mid-training resumes from the backup; save/load and
 
   await page.click('#save-model');
   await statusStarts(page, 'Saved the model (3 epochs)', 30000);
-  const files = [];
-  page.on('download', (d) => files.push(d));
-  await page.click('#export');
-  await statusStarts(page, 'Exported', 30000);
-  for (let i = 0; i < 200 && files.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 50));
-  assert.deepEqual(files.map((d) => d.suggestedFilename()).sort(), ['sentiment-model.json', 'sentiment-model.weights.bin']);
-  const paths = [];
-  for (const d of files) {
-    const path = join(downloads, d.suggestedFilename());
-    await d.saveAs(path);
-    paths.push(path);
-  }
+  const paths = await exportFiles(page, '#export', 'Exported', ['sentiment-model.json', 'sentiment-model.weights.bin'], downloads);
 
   await page.reload();
   await page.waitForFunction(() => window.sentimentDemo.ready, null, { timeout: 60000 });
