@@ -4,7 +4,7 @@
 // It also runs the seed's linear 3-D -> 2-D autoencoder beside PCA.
 import { load } from '../../web/index.js';
 import { serveWorker } from '../../web/worker-serve.js';
-import { discardBackup, modelFilesWithSettings, readBackup, settingsOf } from '../shared/backup.js';
+import { discardBackup, modelFilesWithSettings, readBackup, settingsOf, backupHandlers } from '../shared/backup.js';
 import { IMAGE_SETS, imageDataUrl, imageTensors, loadImageSplit } from '../shared/image-data.js';
 import { AUTOENCODERS, buildAutoencoder } from './architectures.js';
 import { linearAutoencoder, pcaProjection, pointCloud } from './linear3d.js';
@@ -128,15 +128,8 @@ serveWorker({
     return { ...await setupSession(settings), ...latentReport() };
   },
 
-  async pendingBackup() {
-    nn ??= await engine;
-    return readBackup(nn, BACKUP_URL);
-  },
-
-  async discardBackup() {
-    nn ??= await engine;
-    await discardBackup(nn, BACKUP_URL);
-  },
+  // The interrupted run's backup: {epoch (last completed, 0-based), history} or null.
+  ...backupHandlers(engine, BACKUP_URL),
 
   // Puts the interrupted run's last epoch into the freshly set up model now (fit() would at
   // its start), so the page redraws the plane, manifold and reconstructions it had reached.

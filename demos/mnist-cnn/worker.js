@@ -2,7 +2,7 @@
 // progress, metrics, a confusion matrix and test samples to the page.
 import { load } from '../../web/index.js';
 import { serveWorker } from '../../web/worker-serve.js';
-import { discardBackup, readBackup } from '../shared/backup.js';
+import { discardBackup, backupHandlers } from '../shared/backup.js';
 import { imageDataUrl, imageTensors, loadImageSplit } from '../shared/image-data.js';
 import { ARCHITECTURES } from './architectures.js';
 
@@ -87,15 +87,7 @@ serveWorker({
   },
 
   // The interrupted run's backup: {epoch (last completed, 0-based), history} or null.
-  async pendingBackup() {
-    nn ??= await engine;
-    return readBackup(nn, BACKUP_URL);
-  },
-
-  async discardBackup() {
-    nn ??= await engine;
-    await discardBackup(nn, BACKUP_URL);
-  },
+  ...backupHandlers(engine, BACKUP_URL),
 
   // totalEpochs: the run's last epoch count; with a backup present, fit restores it and
   // continues after its epoch (the page rebuilt the same architecture first).

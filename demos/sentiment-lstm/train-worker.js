@@ -4,7 +4,7 @@
 import { load } from '../../web/index.js';
 import { serveWorker } from '../../web/worker-serve.js';
 import { ARCHITECTURES } from './architectures.js';
-import { discardBackup, modelFilesWithSettings, readBackup, settingsOf } from '../shared/backup.js';
+import { discardBackup, modelFilesWithSettings, settingsOf, backupHandlers } from '../shared/backup.js';
 import { loadImdbMeta, loadImdbSplit, paddedTensors } from '../shared/imdb-data.js';
 
 const engine = load();
@@ -58,15 +58,8 @@ serveWorker({
     return { summary: model.summary(72, undefined, null), params: model.countParams(), maxlen };
   },
 
-  async pendingBackup() {
-    nn ??= await engine;
-    return readBackup(nn, BACKUP_URL);
-  },
-
-  async discardBackup() {
-    nn ??= await engine;
-    await discardBackup(nn, BACKUP_URL);
-  },
+  // The interrupted run's backup: {epoch (last completed, 0-based), history} or null.
+  ...backupHandlers(engine, BACKUP_URL),
 
   // totalEpochs: resume the interrupted run to that many epochs from its backup (fit restores
   // model, optimizer and random state; the page rebuilt the same model first); else train

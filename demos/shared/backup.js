@@ -15,6 +15,15 @@ export async function discardBackup(nn, url) {
   await nn.io.handler(url).remove();
 }
 
+// The worker handlers every fit-based page exposes for its interrupted run's backup at url
+// (spread into the worker's handler object); engine: the worker's load() promise.
+export function backupHandlers(engine, url) {
+  return {
+    async pendingBackup() { return readBackup(await engine, url); },
+    async discardBackup() { await discardBackup(await engine, url); },
+  };
+}
+
 // Model files for "Save model" / export, with the page's settings alongside the engine's own
 // metadata (TF.js keeps userDefinedMetadata untouched), so loading can rebuild the same page.
 export async function modelFilesWithSettings(model, settings) {
