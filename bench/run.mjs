@@ -1,7 +1,8 @@
 // simdnn vs TensorFlow.js, side by side: `node bench/run.mjs [--quick] [--cases=a,b]
-// [--libraries=x,y] [--out=file.json]`. Every library+case runs in its own child process
-// (bench/cases/<library>.mjs), one after the other so they never share the 2 cores. Prints one
-// table (ratios = how many times faster simdnn is) and writes bench/results/latest.json.
+// [--libraries=x,y] [--rounds=N] [--out=file.json]`. Every library+case runs in its own child
+// process (bench/cases/<library>.mjs), one after the other so they never share the 2 cores. Prints
+// one table (ratios = how many times faster simdnn is) and writes bench/results/latest.json.
+// The libraries the targets are judged against run in interleaved rounds (see ROUNDED).
 // Progress goes to stderr, the table to stdout. Exit code 1 if any run failed (a library that
 // is not installed or not built is reported as n/a, not as a failure).
 import { spawn } from 'node:child_process';
@@ -9,7 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CASES, METRICS, RESULT_MARKER } from './cases/common.mjs';
+import { CASES, METRICS, RESULT_MARKER, median } from './cases/common.mjs';
 import { distSizes } from '../scripts/wasm-size.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -25,9 +26,14 @@ const LIBRARIES = {
   convnetjs: { script: 'convnetjs.mjs', args: [] },
 };
 const BASELINE = 'simdnn';
+// These run `rounds` times per case, interleaved (simdnn, TF.js WASM, ..., then again in reverse
+// order), and each cell is the median of the rounds' medians. On a shared machine a neighbour's
+// burst slows whichever process runs during it by up to 1.5x; one process per library run once
+// would put such a burst into a ratio. The plain-JS libraries, 10-300x behind, run once.
+const ROUNDED = new Set(['simdnn', 'simdnn-2t', 'tfjs-wasm', 'tfjs-wasm+patch']);
 
 function parseArgs(argv) {
-  const options = { quick: false, cases: Object.keys(CASES), libraries: Object.keys(LIBRARIES),
+  const options = { quick: false, rounds: null, cases: Object.keys(CASES), libraries: Object.keys(LIBRARIES),
     out: path.join(benchDir, 'results', 'latest.json') };
   for (const arg of argv) {
     const [flag, value] = arg.split(/=(.*)/s, 2);
@@ -35,14 +41,17 @@ function parseArgs(argv) {
     else if (flag === '--cases') options.cases = pickNames(value, CASES, '--cases');
     else if (flag === '--libraries') options.libraries = pickNames(value, LIBRARIES, '--libraries');
     else if (flag === '--out' && value) options.out = path.resolve(value);
+    else if (flag === '--rounds' && /^[1-9]\d?$/.test(value ?? '')) options.rounds = Number(value);
     else if (flag === '--help' || flag === '-h') {
-      console.log('usage: node bench/run.mjs [--quick] [--cases=a,b] [--libraries=x,y] [--out=file.json]\n' +
+      console.log('usage: node bench/run.mjs [--quick] [--cases=a,b] [--libraries=x,y] [--rounds=N] [--out=file.json]\n' +
+        '  --rounds: interleaved runs of simdnn and TF.js WASM per case (default 3, --quick 1)\n' +
         `  cases: ${Object.keys(CASES).join(', ')}\n  libraries: ${Object.keys(LIBRARIES).join(', ')}`);
       process.exit(0);
     } else {
       throw new Error(`bench: unknown argument ${arg} (try --help)`);
     }
   }
+  options.rounds ??= options.quick ? 1 : 3;
   return options;
 }
 
@@ -88,6 +97,20 @@ function runChild(library, caseName, quick) {
     child.on('error', (error) => finish(null, error));
     child.on('close', (code) => finish(code));
   });
+}
+
+// One run per library and case: the rounds' metrics become the median of the rounds' values
+// (each round's value is already the median of its timed calls); every sample is kept.
+function mergeRounds(rounds) {
+  if (rounds.length === 1) return rounds[0];
+  const failed = rounds.find((r) => r.status !== 'ok');
+  if (failed) return failed;
+  const [first] = rounds;
+  const metrics = first.metrics.map((m) => {
+    const values = rounds.map((r) => r.metrics.find((x) => x.key === m.key).value);
+    return { ...m, value: median(values), roundValues: values, samples: rounds.flatMap((r) => r.metrics.find((x) => x.key === m.key).samples) };
+  });
+  return { ...first, metrics, rounds: rounds.length, seconds: rounds.reduce((sum, r) => sum + r.seconds, 0) };
 }
 
 function formatValue(value) {
@@ -159,27 +182,42 @@ function machineInfo() {
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const machine = machineInfo();
-  // A case runs on the libraries it lists (cases/common.mjs); the others show '-'.
-  const jobs = options.cases.flatMap((c) => options.libraries.filter((l) => CASES[c].libraries.includes(l)).map((l) => [c, l]));
+  // A case runs on the libraries it lists (cases/common.mjs); the others show '-'. Rounded
+  // libraries run `rounds` times, alternating direction, before the others run once.
+  const jobs = options.cases.flatMap((c) => {
+    const listed = options.libraries.filter((l) => CASES[c].libraries.includes(l));
+    const rounded = listed.filter((l) => ROUNDED.has(l));
+    const order = Array.from({ length: options.rounds }, (_, r) => (r % 2 ? [...rounded].reverse() : rounded)
+      .map((l) => [c, l, r + 1]));
+    return [...order.flat(), ...listed.filter((l) => !ROUNDED.has(l)).map((l) => [c, l, 1])];
+  });
   const started = performance.now();
-  process.stderr.write(`bench: ${jobs.length} runs (${options.quick ? 'quick' : 'full'}), load average ${machine.loadAverage.join(' ')}\n`);
-  const runs = [];
-  for (const [index, [caseName, library]] of jobs.entries()) {
+  process.stderr.write(`bench: ${jobs.length} runs (${options.quick ? 'quick' : 'full'}, ${options.rounds} round${options.rounds > 1 ? 's' : ''}), ` +
+    `load average ${machine.loadAverage.join(' ')}\n`);
+  const attempts = new Map();  // "case library" -> the runs of its rounds
+  for (const [index, [caseName, library, round]] of jobs.entries()) {
+    const key = `${caseName} ${library}`;
+    const label = `[${String(index + 1).padStart(2)}/${jobs.length}] ${caseName.padEnd(14)} ${library.padEnd(15)}` +
+      `${options.rounds > 1 && ROUNDED.has(library) ? ` r${round}` : ''} ... `;
+    const earlier = attempts.get(key) ?? [];
+    // A library that cannot run a case (or failed) says so once; rounds would only repeat it.
+    if (earlier.some((r) => r.status !== 'ok')) continue;
     const skip = CASES[caseName].skip?.[library];
     if (skip) {
-      runs.push({ library, case: caseName, status: 'skipped', reason: skip, seconds: 0 });
-      process.stderr.write(`[${String(index + 1).padStart(2)}/${jobs.length}] ${caseName.padEnd(14)} ${library.padEnd(15)} ... ${skip}\n`);
+      attempts.set(key, [{ library, case: caseName, status: 'skipped', reason: skip, seconds: 0 }]);
+      process.stderr.write(`${label}${skip}\n`);
       continue;
     }
-    process.stderr.write(`[${String(index + 1).padStart(2)}/${jobs.length}] ${caseName.padEnd(14)} ${library.padEnd(15)} ... `);
+    process.stderr.write(label);
     const run = await runChild(library, caseName, options.quick);
-    runs.push(run);
+    attempts.set(key, [...earlier, run]);
     const summary = run.status === 'ok'
       ? run.metrics.map((m) => `${formatValue(m.value)} ${m.unit}`).join(', ')
       : run.status === 'error' ? 'ERROR' : `n/a (${run.reason})`;
     process.stderr.write(`${summary} (${run.seconds.toFixed(1)} s)\n`);
     if (run.status === 'error') process.stderr.write(`${run.reason.replace(/^/gm, '    ')}\n`);
   }
+  const runs = [...attempts.values()].map(mergeRounds);
   const totalSeconds = (performance.now() - started) / 1000;
   const notes = [];
   const rows = buildRows(runs, options, notes);
@@ -191,7 +229,8 @@ async function main() {
   if (options.libraries.includes(BASELINE) && options.libraries.length > 1) {
     console.log('\nratio = how many times faster simdnn is than the peer (> 1: simdnn faster; ' +
       'for ms/call it is peer time / simdnn time); "simdnn-2t gain" = how many times faster the threaded ' +
-      'build with 2 threads is than simdnn on 1. Medians of repeated timed calls after warm-up.');
+      'build with 2 threads is than simdnn on 1. Medians of repeated timed calls after warm-up' +
+      (options.rounds > 1 ? `; simdnn and TF.js WASM: the median of ${options.rounds} interleaved rounds.` : '.'));
   }
   // Download size is tracked next to speed, so a flag that buys one at the cost of the other shows.
   let moduleSize = null;
@@ -204,7 +243,7 @@ async function main() {
     console.log(`\nsimdnn download: n/a (${error.message})`);
   }
   await mkdir(path.dirname(options.out), { recursive: true });
-  const report = { createdAt: new Date().toISOString(), quick: options.quick, machine, totalSeconds, moduleSize,
+  const report = { createdAt: new Date().toISOString(), quick: options.quick, rounds: options.rounds, machine, totalSeconds, moduleSize,
     rows: rows.map(({ cells, ...row }) => row), runs };
   await writeFile(options.out, `${JSON.stringify(report, null, 2)}\n`);
   const shown = path.relative(process.cwd(), options.out);

@@ -41,13 +41,16 @@ export function targetShape(model) {
 // Budgets keep a full run under ~15 minutes and a quick one under ~3 on 2 cores even with the
 // slow tfjs-cpu backend: each timing loop stops at `reps` samples or after `seconds`, whichever
 // comes first (but never with fewer than MIN_TIMED_SAMPLES). Warm-up likewise stops at `calls`
-// or `seconds`.
+// or `seconds`, but not before `minSeconds`: V8 compiles the optimised code of a hot function in
+// the background and swaps it in at a later call, so a handful of fast calls (10 GEMMs of 256 are
+// 15 ms) would time the baseline code of the functions that tier up last. The samples of such a
+// run fall steadily from the first to the last.
 const MIN_TIMED_SAMPLES = 3;
 const MIN_WARMUP_CALLS = 2;
 
 const PROFILES = {
   full: {
-    gemm: { warmup: { calls: 10, seconds: 1.5 }, timed: { reps: 50, seconds: 3 } },
+    gemm: { warmup: { calls: 10, minSeconds: 1, seconds: 1.5 }, timed: { reps: 50, seconds: 3 } },
     // Training: one timed sample = one epoch over trainSamples. Warm-up is warmupSamples worth
     // of single-batch epochs (for the MLP 16 calls: plenty for V8 to tier up), cut short after
     // epochSeconds. A library so slow that one epoch would exceed epochSeconds (estimated from
@@ -60,15 +63,15 @@ const PROFILES = {
       timed: { reps: 5, seconds: 15, minReps: 2 },
     },
     predict: {
-      warmup: { calls: 30, seconds: 1 },
+      warmup: { calls: 30, minSeconds: 0.5, seconds: 1 },
       batch: { reps: 100, seconds: 2 },
       single: { reps: 300, seconds: 1.5 },
     },
     // One timed sample = one GAN step on a fresh real batch.
-    gan: { warmup: { calls: 10, seconds: 2 }, timed: { reps: 40, seconds: 6 } },
+    gan: { warmup: { calls: 10, minSeconds: 0.5, seconds: 2 }, timed: { reps: 40, seconds: 6 } },
   },
   quick: {
-    gemm: { warmup: { calls: 5, seconds: 0.5 }, timed: { reps: 10, seconds: 0.6 } },
+    gemm: { warmup: { calls: 5, minSeconds: 0.3, seconds: 0.5 }, timed: { reps: 10, seconds: 0.6 } },
     train: {
       sizes: { mlp: [512, 512], lenet: [128, 64], lstm: [32, 32], bilstm: [32, 32], convae: [128, 64] },
       epochSeconds: 1,
@@ -76,7 +79,7 @@ const PROFILES = {
       timed: { reps: 2, seconds: 1, minReps: 2 },
     },
     predict: {
-      warmup: { calls: 10, seconds: 0.3 },
+      warmup: { calls: 10, minSeconds: 0.2, seconds: 0.3 },
       batch: { reps: 20, seconds: 0.4 },
       single: { reps: 50, seconds: 0.3 },
     },
@@ -160,9 +163,11 @@ export function median(values) {
 export async function timeCalls(fn, warmup, timed) {
   let start = performance.now();
   const minWarmup = warmup.minCalls ?? MIN_WARMUP_CALLS;
-  for (let i = 0; i < Math.max(warmup.calls, minWarmup); ++i) {
+  for (let i = 0; ; ++i) {
+    const elapsed = performance.now() - start;
+    if (i >= minWarmup && elapsed > warmup.seconds * 1000) break;
+    if (i >= warmup.calls && elapsed >= (warmup.minSeconds ?? 0) * 1000) break;
     await fn();
-    if (i + 1 >= minWarmup && performance.now() - start > warmup.seconds * 1000) break;
   }
   const samples = [];
   start = performance.now();

@@ -60,3 +60,30 @@ test('npm run bench (quick) measures simdnn, TF.js and ConvNetJS side by side', 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('bench rounds: each cell is the median of interleaved runs, each run kept', { timeout: 120000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'simdnn-bench-'));
+  try {
+    const out = join(dir, 'bench.json');
+    const run = spawnSync('node', ['bench/run.mjs', '--quick', '--rounds=3', '--cases=mlp-predict',
+      '--libraries=simdnn,tfjs-wasm,tfjs-cpu', `--out=${out}`], { cwd: root, encoding: 'utf8' });
+    assert.equal(run.status, 0, `bench failed:\n${run.stdout}\n${run.stderr}`);
+    // Interleaved, alternating direction; the plain-JS library once, after them.
+    const order = [...run.stderr.matchAll(/mlp-predict\s+(\S+)\s+(r\d)?/g)].map((m) => `${m[1]} ${m[2] ?? ''}`.trim());
+    assert.deepEqual(order, ['simdnn r1', 'tfjs-wasm r1', 'tfjs-wasm r2', 'simdnn r2', 'simdnn r3', 'tfjs-wasm r3', 'tfjs-cpu']);
+    const json = JSON.parse(readFileSync(out, 'utf8'));
+    assert.equal(json.rounds, 3);
+    for (const library of ['simdnn', 'tfjs-wasm']) {
+      const result = json.runs.find((r) => r.library === library);
+      assert.equal(result.rounds, 3, library);
+      for (const m of result.metrics) {
+        assert.equal(m.roundValues.length, 3, `${library} ${m.key}`);
+        const middle = [...m.roundValues].sort((a, b) => a - b)[1];
+        assert.equal(m.value, middle, `${library} ${m.key}: the cell is the middle round`);
+      }
+    }
+    assert.equal(json.runs.find((r) => r.library === 'tfjs-cpu').rounds, undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
