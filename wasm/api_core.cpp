@@ -83,7 +83,7 @@ Tensor tensor_from_array(const val& data, const val& shape_js) {
     Tensor t;
     t.resize(shape);
     const unsigned length = data["length"].as<unsigned>();
-    check(length == t.size(), "tensor: shape ", shape_str(shape), " needs ", t.size(),
+    check(length == t.size(), "tensor: shape ", shape_text(shape), " needs ", t.size(),
           " values, got ", length);
     // The view is made after allocation: growing memory detaches older views.
     val(typed_memory_view(t.size(), t.data())).call<void>("set", data);

@@ -53,8 +53,8 @@ void set_layer_weights(Layer& layer, const val& list) {
           " tensors, got ", tensors.size());
     for (std::size_t i = 0; i < params.size(); ++i)
       check(tensors[i].shape() == params[i].value->shape(), layer.context(), ": weight '",
-            params[i].name, "' expected shape ", shape_str(params[i].value->shape()), ", got ",
-            shape_str(tensors[i].shape()));
+            params[i].name, "' expected shape ", shape_text(params[i].value->shape()), ", got ",
+            shape_text(tensors[i].shape()));
     for (std::size_t i = 0; i < params.size(); ++i) params[i].value->copy_from(tensors[i]);
   });
 }

@@ -38,6 +38,8 @@ void append_part(std::string& out, const T& part) {
     append_unsigned(out, part);
   } else if constexpr (std::is_floating_point_v<T>) {
     append_floating(out, part);
+  } else if constexpr (requires { part.append_to(out); }) {
+    part.append_to(out);  // formats itself, only when a message is built (ShapeText)
   } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
     out += std::string_view(part);
   } else {

@@ -9,11 +9,11 @@ namespace simdnn {
 std::size_t shape_size(const Shape& shape) {
   std::size_t n = 1;
   for (int d : shape) {
-    check(d >= 0, "shape ", shape_str(shape), " has a negative extent");
+    check(d >= 0, "shape ", shape_text(shape), " has a negative extent");
     // size_t is 32 bits in wasm: a product that wraps would allocate a small buffer that
     // kernels then index with the real extents.
     check(d == 0 || n <= std::numeric_limits<std::size_t>::max() / static_cast<std::size_t>(d),
-          "shape ", shape_str(shape), " has more elements than this platform can address");
+          "shape ", shape_text(shape), " has more elements than this platform can address");
     n *= static_cast<std::size_t>(d);
   }
   return n;
@@ -32,6 +32,10 @@ std::string batch_shape_str(const Shape& sample_shape) {
   std::string s = "[?";
   for (int d : sample_shape) s += ", " + std::to_string(d);
   return s + "]";
+}
+
+void ShapeText::append_to(std::string& out) const {
+  out += batch ? batch_shape_str(shape) : shape_str(shape);
 }
 
 Shape with_batch(int batch, const Shape& sample_shape) {

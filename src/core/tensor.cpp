@@ -32,7 +32,7 @@ Tensor::Tensor(Shape shape, float fill_value) {
 Tensor Tensor::from(Shape shape, std::span<const float> values) {
   Tensor t;
   t.resize(shape);
-  check(values.size() == t.size(), "tensor of shape ", shape_str(shape), " needs ", t.size(),
+  check(values.size() == t.size(), "tensor of shape ", shape_text(shape), " needs ", t.size(),
         " values, got ", values.size());
   std::copy(values.begin(), values.end(), t.data_);
   return t;
@@ -40,13 +40,13 @@ Tensor Tensor::from(Shape shape, std::span<const float> values) {
 
 int Tensor::dim(int axis) const {
   if (axis < 0) axis += rank();
-  check(axis >= 0 && axis < rank(), "axis ", axis, " out of range for shape ", shape_str(shape_));
+  check(axis >= 0 && axis < rank(), "axis ", axis, " out of range for shape ", shape_text(shape_));
   return shape_[axis];
 }
 
 Tensor Tensor::reshaped(Shape shape) const {
-  check(shape_size(shape) == size_, "cannot reshape ", shape_str(shape_), " (", size_,
-        " values) to ", shape_str(shape));
+  check(shape_size(shape) == size_, "cannot reshape ", shape_text(shape_), " (", size_,
+        " values) to ", shape_text(shape));
   Tensor view = *this;
   view.shape_ = std::move(shape);
   return view;
@@ -55,7 +55,7 @@ Tensor Tensor::reshaped(Shape shape) const {
 Tensor Tensor::rows(int begin, int end) const {
   check(rank() >= 1, "rows() needs a tensor with a batch axis");
   check(0 <= begin && begin <= end && end <= shape_[0], "rows [", begin, ", ", end,
-        ") out of range for shape ", shape_str(shape_));
+        ") out of range for shape ", shape_text(shape_));
   const std::size_t row = shape_[0] ? size_ / shape_[0] : 0;
   Tensor view = *this;
   view.shape_[0] = end - begin;

@@ -82,10 +82,10 @@ IdxArray read_idx(std::span<const std::uint8_t> bytes) {
     overflow = false;
   }
   const std::size_t available = bytes.size() - header;
-  check(!overflow && count <= available, "read_idx: truncated data: shape ", shape_str(out.shape),
+  check(!overflow && count <= available, "read_idx: truncated data: shape ", shape_text(out.shape),
         " needs ", overflow ? std::string("more than 2^64") : std::to_string(count),
         " bytes after the ", header, "-byte header, got ", available);
-  check(count == available, "read_idx: shape ", shape_str(out.shape), " needs ", count,
+  check(count == available, "read_idx: shape ", shape_text(out.shape), " needs ", count,
         " bytes after the ", header, "-byte header, got ", available, " (", available - count,
         " trailing bytes)");
   out.data.assign(bytes.begin() + static_cast<std::ptrdiff_t>(header), bytes.end());

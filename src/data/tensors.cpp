@@ -35,8 +35,8 @@ Tensor one_hot(std::span<const std::int32_t> labels, int classes) {
 
 Tensor images_to_float(std::span<const std::uint8_t> pixels, const Shape& shape, float scale) {
   for (int extent : shape)
-    check(extent >= 0, "images_to_float: shape ", shape_str(shape), " has a negative extent");
-  check(shape_size(shape) == pixels.size(), "images_to_float: shape ", shape_str(shape), " holds ",
+    check(extent >= 0, "images_to_float: shape ", shape_text(shape), " has a negative extent");
+  check(shape_size(shape) == pixels.size(), "images_to_float: shape ", shape_text(shape), " holds ",
         shape_size(shape), " values, got ", pixels.size(), " pixels");
   check(std::isfinite(scale), "images_to_float: scale must be finite, got ", scale);
   Tensor out(shape);

@@ -112,13 +112,19 @@ void max_pool_values_inside(const Window2D& g, const float* x, float* y) {
       float* out = y + (std::size_t(b) * g.out_h + oy) * g.out_w * channels;
       for (int ox = 0; ox < g.out_w; ++ox, out += channels) {
         const float* cells = row_max.data() + std::size_t(ox) * g.stride_w * channels;
-        // Channel runs are short here: whole batches, then plain scalar maxima for the rest
-        // (a padded partial batch per pixel would cost more than it saves).
-        std::size_t c = 0;
-        for (; c + simd::lanes <= channels; c += simd::lanes) {
+        // Channel runs are short here: whole batches, and for a ragged end (LeNet's 6
+        // channels) one more batch ending at the last channel, overlapping the previous one:
+        // a maximum computed twice is the same maximum. Fewer than a batch of channels: scalar.
+        const auto pool_batch = [&](std::size_t c) {
           simd::Batch m = simd::load(cells + c);
           for (int kx = 1; kx < g.window_w; ++kx) m = xsimd::max(m, simd::load(cells + kx * channels + c));
           m.store_unaligned(out + c);
+        };
+        std::size_t c = 0;
+        for (; c + simd::lanes <= channels; c += simd::lanes) pool_batch(c);
+        if (c < channels && channels >= simd::lanes) {
+          pool_batch(channels - simd::lanes);
+          c = channels;
         }
         for (; c < channels; ++c) {
           float m = cells[c];

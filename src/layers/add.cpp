@@ -24,8 +24,8 @@ std::vector<Shape> Add::do_build(const std::vector<Shape>& input_shapes, Rng&) {
         input_shapes.size());
   for (std::size_t i = 1; i < input_shapes.size(); ++i)
     check(input_shapes[i] == input_shapes[0], context(),
-          ": inputs must all have the same shape; input 0 is ", batch_shape_str(input_shapes[0]),
-          ", input ", i, " is ", batch_shape_str(input_shapes[i]));
+          ": inputs must all have the same shape; input 0 is ", batch_shape_text(input_shapes[0]),
+          ", input ", i, " is ", batch_shape_text(input_shapes[i]));
   return {input_shapes[0]};
 }
 

@@ -117,10 +117,10 @@ std::vector<Shape> BatchNormalization::do_build(const std::vector<Shape>& input_
   const Shape& in = input_shapes[0];
   const int rank = static_cast<int>(in.size()) + 1;  // with the batch axis, as Keras counts
   check(!in.empty(), context(), ": expected an input of rank 2 or more ([batch, features]), got ",
-        batch_shape_str(in));
+        batch_shape_text(in));
   const int axis = axis_ < 0 ? axis_ + rank : axis_;
   check(axis >= 1 && axis < rank, context(), ": axis ", axis_, " is out of range for input ",
-        batch_shape_str(in), " (expected 1..", rank - 1, " or -", rank - 1, "..-1)");
+        batch_shape_text(in), " (expected 1..", rank - 1, " or -", rank - 1, "..-1)");
   const int sample_axis = axis - 1;
   channels_ = in[sample_axis];
   inner_ = 1;
@@ -205,7 +205,7 @@ void BatchNormalization::forward(LayerCall& call) {
 
   if (uses_batch_statistics(call)) {
     check(rows > 0, context(), ": training needs a batch of at least one sample, got ",
-          shape_str(x.shape()));
+          shape_text(x.shape()));
     compute_batch_statistics(x, mean, variance);
     const float keep = momentum_, take = 1.0f - momentum_;
     for (int c = 0; c < channels_; ++c) {

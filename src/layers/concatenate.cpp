@@ -34,7 +34,7 @@ std::vector<Shape> Concatenate::do_build(const std::vector<Shape>& input_shapes,
   const int rank = static_cast<int>(first.size()) + 1;  // tensor rank, batch axis included
   const int axis = axis_ < 0 ? axis_ + rank : axis_;
   check(axis >= 1 && axis < rank, context(), ": axis ", axis_, " is out of range for inputs of shape ",
-        batch_shape_str(first), " (allowed: 1 to ", rank - 1, " or -1 to ", -(rank - 1), ")");
+        batch_shape_text(first), " (allowed: 1 to ", rank - 1, " or -1 to ", -(rank - 1), ")");
   const int sample_axis = axis - 1;
   Shape out = first;
   out[sample_axis] = 0;
@@ -45,7 +45,7 @@ std::vector<Shape> Concatenate::do_build(const std::vector<Shape>& input_shapes,
     for (std::size_t d = 0; agree && d < s.size(); ++d)
       agree = static_cast<int>(d) == sample_axis || s[d] == first[d];
     check(agree, context(), ": inputs must agree on every axis except axis ", axis_,
-          "; input 0 is ", batch_shape_str(first), ", input ", i, " is ", batch_shape_str(s));
+          "; input 0 is ", batch_shape_text(first), ", input ", i, " is ", batch_shape_text(s));
     out[sample_axis] += s[sample_axis];
     block_sizes_.push_back(shape_size(Shape(s.begin() + sample_axis, s.end())));
   }

@@ -51,7 +51,7 @@ std::shared_ptr<Conv2DTranspose> Conv2DTranspose::from_config(const Json& config
   const std::vector<int> dilation = read_extents(reader, "dilation_rate", 2, {1, 1});
   check(dilation == std::vector<int>{1, 1}, reader.context(),
         ": option 'dilation_rate' must be 1 (dilated transposed convolutions are not supported), got ",
-        shape_str(dilation));
+        shape_text(dilation));
   o.activation = kernels::activation_name(read_activation(reader, "activation", "linear").kind);
   o.use_bias = reader.boolean("use_bias", true);
   if (const Json* k = reader.raw_or_null("kernel_initializer")) o.kernel_initializer = *k;
@@ -83,7 +83,7 @@ Json Conv2DTranspose::config() const {
 std::vector<Shape> Conv2DTranspose::do_build(const std::vector<Shape>& input_shapes, Rng& rng) {
   const Shape& in = input_shapes[0];
   check(in.size() == 3, context(), ": expected an input of rank 4 ([batch, height, width, channels]), got ",
-        batch_shape_str(in));
+        batch_shape_text(in));
   const bool same = padding_ == kernels::Padding::same;
   const auto extent = [&](int size, int k, int s) { return same ? size * s : size * s + std::max(k - s, 0); };
   in_channels_ = in[2];
@@ -93,7 +93,7 @@ std::vector<Shape> Conv2DTranspose::do_build(const std::vector<Shape>& input_sha
   kernels::plan_window(window_, padding_);
   // The adjoint convolution must land exactly on this layer's input grid.
   check(window_.out_h == in[0] && window_.out_w == in[1], context(), ": internal shape mismatch for input ",
-        batch_shape_str(in));
+        batch_shape_text(in));
 
   kernel_.resize({kernel_size_[0], kernel_size_[1], filters_, in_channels_});
   kernel_initializer_.fill(kernel_, rng);

@@ -88,14 +88,14 @@ std::vector<Shape> Convolution::do_build(const std::vector<Shape>& input_shapes,
   const Shape& in = input_shapes[0];
   const char* expected = rank_ == 2 ? "[batch, height, width, channels]" : "[batch, steps, channels]";
   check(static_cast<int>(in.size()) == rank_ + 1, context(), ": expected an input of rank ",
-        rank_ + 2, " (", expected, "), got ", batch_shape_str(in));
+        rank_ + 2, " (", expected, "), got ", batch_shape_text(in));
   window_.in_h = rank_ == 2 ? in[0] : 1;
   window_.in_w = in[rank_ - 1];
   window_.channels = in.back();
   kernels::plan_window(window_, padding_);
-  check(window_.out_h >= 1 && window_.out_w >= 1, context(), ": input ", batch_shape_str(in),
-        " is smaller than the dilated kernel ", shape_str(kernel_size_), " (dilation ",
-        shape_str(dilation_rate_), ") with padding '", kernels::padding_name(padding_),
+  check(window_.out_h >= 1 && window_.out_w >= 1, context(), ": input ", batch_shape_text(in),
+        " is smaller than the dilated kernel ", shape_text(kernel_size_), " (dilation ",
+        shape_text(dilation_rate_), ") with padding '", kernels::padding_name(padding_),
         "': the output would be empty");
 
   Shape kernel_shape = kernel_size_;

@@ -35,11 +35,11 @@ Json Cropping2D::config() const {
 std::vector<Shape> Cropping2D::do_build(const std::vector<Shape>& input_shapes, Rng&) {
   const Shape& in = input_shapes[0];
   check(in.size() == 3, context(), ": expected an input of rank 4 ([batch, height, width, ",
-        "channels]), got ", batch_shape_str(in));
+        "channels]), got ", batch_shape_text(in));
   const int height = in[0] - cropping_[0] - cropping_[1];
   const int width = in[1] - cropping_[2] - cropping_[3];
   check(height >= 1 && width >= 1, context(), ": cropping ", margins_json(cropping_).dump(),
-        " leaves nothing of input ", batch_shape_str(in), " (", height, "x", width, ")");
+        " leaves nothing of input ", batch_shape_text(in), " (", height, "x", width, ")");
   return {Shape{height, width, in[2]}};
 }
 

@@ -56,7 +56,7 @@ Json Dense::config() const {
 std::vector<Shape> Dense::do_build(const std::vector<Shape>& input_shapes, Rng& rng) {
   const Shape& in = input_shapes[0];
   check(!in.empty(), context(), ": expected an input of rank 2 or more ([batch, features]), got ",
-        batch_shape_str(in));
+        batch_shape_text(in));
   input_features_ = in.back();
   kernel_.resize({input_features_, units_});
   kernel_initializer_.fill(kernel_, rng);

@@ -198,7 +198,7 @@ void Initializer::fill(Tensor& tensor, Rng& caller_rng) const {
     case Kind::orthogonal: return fill_orthogonal(tensor, rng);
     case Kind::identity: {
       check(tensor.rank() == 2, "Identity initializer needs a 2-D tensor, got ",
-            shape_str(tensor.shape()));
+            shape_text(tensor.shape()));
       tensor.fill(0.0f);
       const int cols = tensor.dim(1);
       for (int i = 0; i < std::min(tensor.dim(0), cols); ++i) tensor[i * cols + i] = gain_;
@@ -239,7 +239,7 @@ void Initializer::fill_variance_scaling(Tensor& tensor, Rng& rng) const {
 // the second orthogonalisation pass keeps it orthogonal to double precision.
 void Initializer::fill_orthogonal(Tensor& tensor, Rng& rng) const {
   check(tensor.rank() >= 2, "Orthogonal initializer needs a tensor of rank 2 or more, got ",
-        shape_str(tensor.shape()));
+        shape_text(tensor.shape()));
   const std::size_t cols = static_cast<std::size_t>(tensor.shape().back());
   const std::size_t rows = cols ? tensor.size() / cols : 0;
   const std::size_t tall = std::max(rows, cols), narrow = std::min(rows, cols);

@@ -9,7 +9,7 @@ namespace simdnn {
 
 InputLayer::InputLayer(std::string name, Shape shape) : Layer(std::move(name)), shape_(shape) {
   for (int d : shape_)
-    check(d >= 1, context(), ": shape extents must be positive integers, got ", shape_str(shape_));
+    check(d >= 1, context(), ": shape extents must be positive integers, got ", shape_text(shape_));
   set_declared_input_shape(std::move(shape));
 }
 
@@ -44,7 +44,7 @@ Json InputLayer::config() const {
 
 std::vector<Shape> InputLayer::do_build(const std::vector<Shape>& input_shapes, Rng&) {
   check(input_shapes[0] == shape_, context(), ": expected input of shape ",
-        batch_shape_str(shape_), ", got ", batch_shape_str(input_shapes[0]));
+        batch_shape_text(shape_), ", got ", batch_shape_text(input_shapes[0]));
   return {shape_};
 }
 

@@ -35,10 +35,10 @@ void check_output_size(const std::string& context, const Shape& sample_shape) {
   constexpr std::uint64_t kMaxValuesPerSample = std::uint64_t(1) << 30;
   std::uint64_t values = 1;
   for (int d : sample_shape) {
-    check(d >= 0, context, ": output shape ", batch_shape_str(sample_shape), " has a negative extent");
+    check(d >= 0, context, ": output shape ", batch_shape_text(sample_shape), " has a negative extent");
     values = std::min(values * static_cast<std::uint64_t>(d), kMaxValuesPerSample + 1);
   }
-  check(values <= kMaxValuesPerSample, context, ": output shape ", batch_shape_str(sample_shape),
+  check(values <= kMaxValuesPerSample, context, ": output shape ", batch_shape_text(sample_shape),
         " is too large (more than 2^30 values per sample)");
 }
 }  // namespace
@@ -53,8 +53,8 @@ std::vector<Shape> Layer::build(const std::vector<Shape>& input_shapes, Rng& rng
   }
   if (built_) {
     check(input_shapes == input_shapes_, context(), ": already built for input shape ",
-          batch_shape_str(input_shapes_.at(0)), ", cannot be called on ",
-          batch_shape_str(input_shapes.at(0)));
+          batch_shape_text(input_shapes_.at(0)), ", cannot be called on ",
+          batch_shape_text(input_shapes.at(0)));
     return output_shapes_;
   }
   try {

@@ -30,7 +30,7 @@ Json Masking::config() const {
 
 std::vector<Shape> Masking::do_build(const std::vector<Shape>& input_shapes, Rng&) {
   check(input_shapes[0].size() >= 2, context(), ": expected an input of shape [batch, time, features], got ",
-        batch_shape_str(input_shapes[0]));
+        batch_shape_text(input_shapes[0]));
   return {input_shapes[0]};
 }
 

@@ -43,8 +43,8 @@ std::vector<Shape> Pooling::do_build(const std::vector<Shape>& input_shapes, Rng
   window.stride_h = rank() == 2 ? strides_[0] : 1;
   window.stride_w = strides_.back();
   kernels::plan_window(window, padding_);
-  check(window.out_h >= 1 && window.out_w >= 1, context(), ": input ", batch_shape_str(in),
-        " is smaller than pool_size ", shape_str(pool_size_), " with padding '",
+  check(window.out_h >= 1 && window.out_w >= 1, context(), ": input ", batch_shape_text(in),
+        " is smaller than pool_size ", shape_text(pool_size_), " with padding '",
         kernels::padding_name(padding_), "': the output would be empty");
   set_window(window);
   if (rank() == 2) return {Shape{window.out_h, window.out_w, window.channels}};

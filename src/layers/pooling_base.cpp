@@ -34,7 +34,7 @@ PoolingBase::PoolingBase(std::string class_name, std::string name, int rank,
 kernels::Window2D PoolingBase::input_window(const Shape& in) const {
   const char* expected = rank_ == 2 ? "[batch, height, width, channels]" : "[batch, steps, channels]";
   check(static_cast<int>(in.size()) == rank_ + 1, context(), ": expected an input of rank ",
-        rank_ + 2, " (", expected, "), got ", batch_shape_str(in));
+        rank_ + 2, " (", expected, "), got ", batch_shape_text(in));
   kernels::Window2D window;
   window.in_h = rank_ == 2 ? in[0] : 1;
   window.in_w = in[rank_ - 1];

@@ -51,11 +51,11 @@ std::vector<Shape> PReLU::do_build(const std::vector<Shape>& input_shapes, Rng& 
   const Shape& in = input_shapes[0];
   const int sample_rank = static_cast<int>(in.size());
   check(sample_rank >= 1, context(), ": expected an input of rank 2 or more, got ",
-        batch_shape_str(in));
+        batch_shape_text(in));
   Shape alpha_shape = in;
   for (int axis : shared_axes_) {
     check(axis <= sample_rank, context(), ": shared axis ", axis, " is out of range for input ",
-          batch_shape_str(in), " (expected 1..", sample_rank, ")");
+          batch_shape_text(in), " (expected 1..", sample_rank, ")");
     alpha_shape[axis - 1] = 1;
   }
   // Row-major strides of alpha, with stride 0 on the shared axes.

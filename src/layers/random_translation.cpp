@@ -68,7 +68,7 @@ Json RandomTranslation::config() const {
 
 std::vector<Shape> RandomTranslation::do_build(const std::vector<Shape>& input_shapes, Rng&) {
   check(input_shapes[0].size() == 3, context(), ": expected images [?, height, width, channels], got ",
-        batch_shape_str(input_shapes[0]));
+        batch_shape_text(input_shapes[0]));
   return {input_shapes[0]};
 }
 

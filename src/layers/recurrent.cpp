@@ -99,9 +99,9 @@ Json RecurrentLayer::config() const {
 std::vector<Shape> RecurrentLayer::do_build(const std::vector<Shape>& input_shapes, Rng& rng) {
   const Shape& in = input_shapes[0];
   check(in.size() == 2, context(), ": expected an input of shape [batch, time, features], got ",
-        batch_shape_str(in));
+        batch_shape_text(in));
   check(in[0] >= 1 && in[1] >= 1, context(), ": expected at least one time step and one feature, got ",
-        batch_shape_str(in));
+        batch_shape_text(in));
   features_ = in[1];
   const int width = gates_ * units_;
   kernel_.resize({features_, width});
@@ -133,7 +133,7 @@ RecurrentLayer::StepRange RecurrentLayer::active_steps(const LayerCall& call, in
   const Tensor* mask = first_input_mask(call);
   if (!mask) return {0, steps};
   check(mask->rank() == 2 && mask->dim(0) == batch && mask->dim(1) == steps, context(),
-        ": expected a mask of shape [", batch, ", ", steps, "], got ", shape_str(mask->shape()));
+        ": expected a mask of shape [", batch, ", ", steps, "], got ", shape_text(mask->shape()));
   auto any_kept = [&](int s) {
     const int t = go_backwards_ ? steps - 1 - s : s;
     for (int b = 0; b < batch; ++b)

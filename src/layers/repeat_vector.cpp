@@ -32,7 +32,7 @@ Json RepeatVector::config() const {
 
 std::vector<Shape> RepeatVector::do_build(const std::vector<Shape>& input_shapes, Rng&) {
   const Shape& in = input_shapes[0];
-  check(in.size() == 1, context(), ": expected an input of shape [batch, features], got ", batch_shape_str(in));
+  check(in.size() == 1, context(), ": expected an input of shape [batch, features], got ", batch_shape_text(in));
   return {{n_, in[0]}};
 }
 

@@ -16,11 +16,11 @@ Reshape::Reshape(std::string name, Shape target_shape)
     : Layer(std::move(name)), target_shape_(std::move(target_shape)) {
   int unknown = 0;
   for (int d : target_shape_) {
-    check(d >= 1 || d == -1, context(), ": target_shape ", shape_str(target_shape_),
+    check(d >= 1 || d == -1, context(), ": target_shape ", shape_text(target_shape_),
           " must hold positive extents and at most one -1");
     unknown += d == -1;
   }
-  check(unknown <= 1, context(), ": target_shape ", shape_str(target_shape_),
+  check(unknown <= 1, context(), ": target_shape ", shape_text(target_shape_),
         " may hold at most one -1");
 }
 
@@ -51,8 +51,8 @@ std::vector<Shape> Reshape::do_build(const std::vector<Shape>& input_shapes, Rng
   }
   Shape out = target_shape_;
   const bool fits = unknown_axis < 0 ? known == values : values % known == 0;
-  check(fits, context(), ": cannot reshape input ", batch_shape_str(input_shapes[0]), " (",
-        values, " values per sample) to target_shape ", shape_str(target_shape_));
+  check(fits, context(), ": cannot reshape input ", batch_shape_text(input_shapes[0]), " (",
+        values, " values per sample) to target_shape ", shape_text(target_shape_));
   if (unknown_axis >= 0) out[unknown_axis] = static_cast<int>(values / known);
   return {out};
 }

@@ -35,8 +35,8 @@ std::vector<Shape> Sampling::do_build(const std::vector<Shape>& input_shapes, Rn
   check(input_shapes.size() == 2, context(), ": expected 2 inputs [z_mean, z_log_var], got ",
         input_shapes.size());
   check(input_shapes[0] == input_shapes[1], context(),
-        ": z_mean and z_log_var must have the same shape; z_mean is ", batch_shape_str(input_shapes[0]),
-        ", z_log_var is ", batch_shape_str(input_shapes[1]));
+        ": z_mean and z_log_var must have the same shape; z_mean is ", batch_shape_text(input_shapes[0]),
+        ", z_log_var is ", batch_shape_text(input_shapes[1]));
   return {input_shapes[0]};
 }
 

@@ -41,10 +41,10 @@ Json Softmax::config() const {
 std::vector<Shape> Softmax::do_build(const std::vector<Shape>& input_shapes, Rng&) {
   const Shape& in = input_shapes[0];
   const int rank = static_cast<int>(in.size()) + 1;
-  check(!in.empty(), context(), ": expected an input of rank 2 or more, got ", batch_shape_str(in));
+  check(!in.empty(), context(), ": expected an input of rank 2 or more, got ", batch_shape_text(in));
   const int axis = axis_ < 0 ? axis_ + rank : axis_;
   check(axis >= 1 && axis < rank, context(), ": axis ", axis_, " is out of range for input ",
-        batch_shape_str(in), " (expected 1..", rank - 1, " or -", rank - 1, "..-1)");
+        batch_shape_text(in), " (expected 1..", rank - 1, " or -", rank - 1, "..-1)");
   classes_ = in[axis - 1];
   inner_ = 1;
   for (int d = axis; d < rank - 1; ++d) inner_ *= in[d];

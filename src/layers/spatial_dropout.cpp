@@ -57,7 +57,7 @@ std::vector<Shape> SpatialDropout::do_build(const std::vector<Shape>& input_shap
         spatial_rank_ == 1 ? " ([batch, steps, channels])"
                            : (channels_first_ ? " ([batch, channels, height, width])"
                                               : " ([batch, height, width, channels])"),
-        ", got ", batch_shape_str(in));
+        ", got ", batch_shape_text(in));
   channels_ = channels_first_ ? in.front() : in.back();
   positions_ = static_cast<int>(shape_size(in)) / channels_;
   return {in};

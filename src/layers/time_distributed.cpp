@@ -48,7 +48,7 @@ void TimeDistributed::set_trainable(bool value) {
 std::vector<Shape> TimeDistributed::do_build(const std::vector<Shape>& input_shapes, Rng& rng) {
   const Shape& in = input_shapes[0];
   check(in.size() >= 2, context(), ": expected an input of shape [batch, time, ...] (rank 3 or more), got ",
-        batch_shape_str(in));
+        batch_shape_text(in));
   const std::vector<Shape> inner = layer_->build({Shape(in.begin() + 1, in.end())}, rng);
   check(inner.size() == 1, context(), ": the wrapped layer must have one output, ", layer_->context(),
         " has ", inner.size());

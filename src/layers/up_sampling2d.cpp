@@ -53,7 +53,7 @@ Json UpSampling2D::config() const {
 std::vector<Shape> UpSampling2D::do_build(const std::vector<Shape>& input_shapes, Rng&) {
   const Shape& in = input_shapes[0];
   check(in.size() == 3, context(), ": expected an input of rank 4 ([batch, height, width, channels]), got ",
-        batch_shape_str(in));
+        batch_shape_text(in));
   return {Shape{in[0] * size_[0], in[1] * size_[1], in[2]}};
 }
 

@@ -35,7 +35,7 @@ Json ZeroPadding2D::config() const {
 std::vector<Shape> ZeroPadding2D::do_build(const std::vector<Shape>& input_shapes, Rng&) {
   const Shape& in = input_shapes[0];
   check(in.size() == 3, context(), ": expected an input of rank 4 ([batch, height, width, ",
-        "channels]), got ", batch_shape_str(in));
+        "channels]), got ", batch_shape_text(in));
   return {Shape{padding_[0] + in[0] + padding_[1], padding_[2] + in[1] + padding_[3], in[2]}};
 }
 

@@ -18,7 +18,7 @@ double mean_of(const float* values, std::size_t n) {
 
 void check_shape(const Shape& s) {
   check(!s.empty(), "random tensor: shape must have at least one axis");
-  for (int d : s) check(d >= 1, "random tensor: dimensions must be positive, got ", shape_str(s));
+  for (int d : s) check(d >= 1, "random tensor: dimensions must be positive, got ", shape_text(s));
 }
 }  // namespace
 
@@ -62,7 +62,7 @@ GanStepResult GanTrainer::step(const Tensor& real) {
   const Shape sample = discriminator_->model_input_shapes()[0];
   const bool ok = real.rank() == static_cast<int>(sample.size()) + 1 &&
                   std::equal(sample.begin(), sample.end(), real.shape().begin() + 1) && real.dim(0) >= 1;
-  check(ok, kWhere, ".step: real batch must be ", batch_shape_str(sample), ", got ", shape_str(real.shape()));
+  check(ok, kWhere, ".step: real batch must be ", batch_shape_text(sample), ", got ", shape_text(real.shape()));
   const int batch = real.dim(0);
   const std::size_t per_sample = real.size() / batch;
 

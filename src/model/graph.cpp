@@ -20,7 +20,7 @@ void set_global_seed(std::uint64_t seed) { init_rng().reseed(seed); }
 
 SymbolicTensor make_input(const Shape& shape, const std::string& name) {
   check(!shape.empty(), "Input: shape must have at least one dimension");
-  for (int d : shape) check(d >= 1, "Input: shape extents must be positive, got ", shape_str(shape));
+  for (int d : shape) check(d >= 1, "Input: shape extents must be positive, got ", shape_text(shape));
   Json config = {{"batch_input_shape", Json::array({nullptr})}};
   for (int d : shape) config["batch_input_shape"].push_back(d);
   if (!name.empty()) config["name"] = name;

@@ -30,8 +30,8 @@ class CategoricalAccuracy : public Metric {
   explicit CategoricalAccuracy(std::string name) : name_(std::move(name)) {}
   std::string name() const override { return name_; }
   void update(const Tensor& p, const Tensor& t) override {
-    check(p.shape() == t.shape(), name_, ": predictions ", shape_str(p.shape()),
-          " and one-hot targets ", shape_str(t.shape()), " differ");
+    check(p.shape() == t.shape(), name_, ": predictions ", shape_text(p.shape()),
+          " and one-hot targets ", shape_text(t.shape()), " differ");
     const std::size_t cols = last_dim(p), rows = p.size() / cols;
     pred_.resize(rows);
     true_.resize(rows);

@@ -95,7 +95,7 @@ void Model::ensure_built(const std::vector<Shape>& sample_shapes) {
         " input(s), got ", sample_shapes.size());
   for (std::size_t i = 0; i < expected.size(); ++i)
     check(sample_shapes[i] == expected[i], context(), ": expected input of shape ",
-          batch_shape_str(expected[i]), ", got ", batch_shape_str(sample_shapes[i]));
+          batch_shape_text(expected[i]), ", got ", batch_shape_text(sample_shapes[i]));
 }
 
 void Model::set_graph(std::vector<SymbolicTensor> inputs, std::vector<SymbolicTensor> outputs) {
@@ -259,8 +259,8 @@ void Model::set_weights(const std::vector<Tensor>& weights) {
         weights.size());
   for (std::size_t i = 0; i < ps.size(); ++i)
     check(weights[i].shape() == ps[i].value->shape(), context(), ": weight ", i, " (", ps[i].name,
-          ") expected shape ", shape_str(ps[i].value->shape()), ", got ",
-          shape_str(weights[i].shape()));
+          ") expected shape ", shape_text(ps[i].value->shape()), ", got ",
+          shape_text(weights[i].shape()));
   for (std::size_t i = 0; i < ps.size(); ++i) ps[i].value->copy_from(weights[i]);
 }
 

@@ -397,7 +397,7 @@ void load_weights(Model& model, const Json& manifest, std::span<const std::uint8
     auto it = entries.find(names[i]);
     check(it != entries.end(), "model file: weight '", names[i], "' is missing");
     check(it->second.shape == params[i].value->shape(), "model file: weight '", names[i],
-          "' expected shape ", shape_str(params[i].value->shape()), ", got ", shape_str(it->second.shape));
+          "' expected shape ", shape_text(params[i].value->shape()), ", got ", shape_text(it->second.shape));
   }
   check(entries.size() == params.size(), "model file: has ", entries.size(), " weights, the model has ",
         params.size());

@@ -193,8 +193,8 @@ void load_training_state(Model& model, const Json& model_json, std::span<const s
         check(it != entries.end(), model.context(), ": optimizer weight '", name, "' is missing from the model files");
         Tensor& t = opt.state_slot(k, s);
         check(it->second.dtype == "float32" && it->second.count == t.size(), model.context(),
-              ": optimizer weight '", name, "' expected shape ", shape_str(t.shape()), ", got ",
-              shape_str(it->second.shape));
+              ": optimizer weight '", name, "' expected shape ", shape_text(t.shape()), ", got ",
+              shape_text(it->second.shape));
         plan.emplace_back(&t, &it->second);
       }
     // Extra entries are allowed: TF.js RMSProp and Adagrad-style optimizers write accumulators

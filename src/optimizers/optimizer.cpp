@@ -44,8 +44,8 @@ void Optimizer::build(const std::vector<Param>& params) {
     const bool updated = receives_update(p);
     if (updated)
       check(p.grad->size() == p.value->size(), name(), ": parameter ", i, " '", p.name,
-            "' has shape ", shape_str(p.value->shape()), " but its gradient has shape ",
-            shape_str(p.grad->shape()));
+            "' has shape ", shape_text(p.value->shape()), " but its gradient has shape ",
+            shape_text(p.grad->shape()));
     tracked_.push_back({p.value, p.value->size(), updated});
     if (updated) updated_.push_back(i);
   }
