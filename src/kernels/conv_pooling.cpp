@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/parallel.hpp"
 #include "kernels/elementwise.hpp"
 #include "kernels/simd_loops.hpp"
 
@@ -38,16 +39,30 @@ Cells inside_cells(const Window2D& g, int oy, int ox) {
   return cells;
 }
 
+// Threads take whole images: a window never reaches into another image, so every image's
+// outputs (and, backward, its input gradients) are written by one thread, with the same
+// operations whatever the thread count. A thread is worth waking for ~64K input floats.
+template <typename Body>
+void for_image_runs(const Window2D& g, Body&& body) {
+  const std::size_t image_floats = std::size_t(g.in_h) * g.in_w * g.channels;
+  const std::size_t min_images = std::max<std::size_t>(1, 65536 / std::max<std::size_t>(image_floats, 1));
+  parallel_for(static_cast<std::size_t>(g.batch), min_images,
+               [&](std::size_t first, std::size_t end) { body(first, end); });
+}
+
 // Calls visit(pixel, image_offset, cells): pixel is the flat output pixel index over the
 // batch, image_offset the index in x of the pixel's sample.
 template <typename Visit>
 void for_each_output_pixel(const Window2D& g, Visit&& visit) {
   const std::size_t image_floats = std::size_t(g.in_h) * g.in_w * g.channels;
-  std::size_t pixel = 0;
-  for (int b = 0; b < g.batch; ++b)
-    for (int oy = 0; oy < g.out_h; ++oy)
-      for (int ox = 0; ox < g.out_w; ++ox, ++pixel)
-        visit(pixel, b * image_floats, inside_cells(g, oy, ox));
+  const std::size_t image_pixels = std::size_t(g.out_h) * g.out_w;
+  for_image_runs(g, [&](std::size_t first, std::size_t end) {
+    std::size_t pixel = first * image_pixels;
+    for (std::size_t b = first; b < end; ++b)
+      for (int oy = 0; oy < g.out_h; ++oy)
+        for (int ox = 0; ox < g.out_w; ++ox, ++pixel)
+          visit(pixel, b * image_floats, inside_cells(g, oy, ox));
+  });
 }
 
 std::size_t cell_index(const Window2D& g, std::size_t image_offset, int iy, int ix) {
@@ -100,40 +115,42 @@ bool windows_inside(const Window2D& g) {
 void max_pool_values_inside(const Window2D& g, const float* x, float* y) {
   const std::size_t channels = g.channels;
   const std::size_t row = std::size_t(g.in_w) * channels;
-  thread_local std::vector<float> row_max;
-  row_max.resize(row);
-  for (int b = 0; b < g.batch; ++b) {
-    for (int oy = 0; oy < g.out_h; ++oy) {
-      const float* first = x + (std::size_t(b) * g.in_h + std::size_t(oy) * g.stride_h) * row;
-      std::copy(first, first + row, row_max.begin());
-      for (int ky = 1; ky < g.window_h; ++ky)
-        simd::transform(row, row_max.data(), [](auto a, auto c) { return xsimd::max(a, c); },
-                        row_max.data(), first + ky * row);
-      float* out = y + (std::size_t(b) * g.out_h + oy) * g.out_w * channels;
-      for (int ox = 0; ox < g.out_w; ++ox, out += channels) {
-        const float* cells = row_max.data() + std::size_t(ox) * g.stride_w * channels;
-        // Channel runs are short here: whole batches, and for a ragged end (LeNet's 6
-        // channels) one more batch ending at the last channel, overlapping the previous one:
-        // a maximum computed twice is the same maximum. Fewer than a batch of channels: scalar.
-        const auto pool_batch = [&](std::size_t c) {
-          simd::Batch m = simd::load(cells + c);
-          for (int kx = 1; kx < g.window_w; ++kx) m = xsimd::max(m, simd::load(cells + kx * channels + c));
-          m.store_unaligned(out + c);
-        };
-        std::size_t c = 0;
-        for (; c + simd::lanes <= channels; c += simd::lanes) pool_batch(c);
-        if (c < channels && channels >= simd::lanes) {
-          pool_batch(channels - simd::lanes);
-          c = channels;
-        }
-        for (; c < channels; ++c) {
-          float m = cells[c];
-          for (int kx = 1; kx < g.window_w; ++kx) m = std::max(m, cells[kx * channels + c]);
-          out[c] = m;
+  for_image_runs(g, [&](std::size_t first_image, std::size_t end_image) {
+    thread_local std::vector<float> row_max;
+    row_max.resize(row);
+    for (std::size_t b = first_image; b < end_image; ++b) {
+      for (int oy = 0; oy < g.out_h; ++oy) {
+        const float* first = x + (std::size_t(b) * g.in_h + std::size_t(oy) * g.stride_h) * row;
+        std::copy(first, first + row, row_max.begin());
+        for (int ky = 1; ky < g.window_h; ++ky)
+          simd::transform(row, row_max.data(), [](auto a, auto c) { return xsimd::max(a, c); },
+                          row_max.data(), first + ky * row);
+        float* out = y + (std::size_t(b) * g.out_h + oy) * g.out_w * channels;
+        for (int ox = 0; ox < g.out_w; ++ox, out += channels) {
+          const float* cells = row_max.data() + std::size_t(ox) * g.stride_w * channels;
+          // Channel runs are short here: whole batches, and for a ragged end (LeNet's 6
+          // channels) one more batch ending at the last channel, overlapping the previous one:
+          // a maximum computed twice is the same maximum. Fewer than a batch of channels: scalar.
+          const auto pool_batch = [&](std::size_t c) {
+            simd::Batch m = simd::load(cells + c);
+            for (int kx = 1; kx < g.window_w; ++kx) m = xsimd::max(m, simd::load(cells + kx * channels + c));
+            m.store_unaligned(out + c);
+          };
+          std::size_t c = 0;
+          for (; c + simd::lanes <= channels; c += simd::lanes) pool_batch(c);
+          if (c < channels && channels >= simd::lanes) {
+            pool_batch(channels - simd::lanes);
+            c = channels;
+          }
+          for (; c < channels; ++c) {
+            float m = cells[c];
+            for (int kx = 1; kx < g.window_w; ++kx) m = std::max(m, cells[kx * channels + c]);
+            out[c] = m;
+          }
         }
       }
     }
-  }
+  });
 }
 
 }  // namespace
@@ -168,10 +185,14 @@ void max_pool_values(const Window2D& g, const float* x, float* y) {
 
 void max_pool_backward(const Window2D& g, const float* dy, const std::int32_t* argmax, float* dx) {
   check_pool_window(g, "max_pool_backward");
-  std::fill(dx, dx + g.input_size(), 0.0f);
-  const std::size_t outputs = g.output_pixels() * g.channels;
-  for (std::size_t o = 0; o < outputs; ++o)
-    if (argmax[o] >= 0) dx[argmax[o]] += dy[o];
+  // argmax points into the output's own image, so images are independent.
+  const std::size_t image_floats = std::size_t(g.in_h) * g.in_w * g.channels;
+  const std::size_t image_outputs = std::size_t(g.out_h) * g.out_w * g.channels;
+  for_image_runs(g, [&](std::size_t first, std::size_t end) {
+    std::fill(dx + first * image_floats, dx + end * image_floats, 0.0f);
+    for (std::size_t o = first * image_outputs; o < end * image_outputs; ++o)
+      if (argmax[o] >= 0) dx[argmax[o]] += dy[o];
+  });
 }
 
 void average_pool_forward(const Window2D& g, const float* x, float* y) {

@@ -14,6 +14,7 @@
 #include "core/parallel.hpp"
 #include "kernels/conv.hpp"
 #include "kernels/conv_forward.hpp"
+#include "kernels/conv_pooling.hpp"
 #include "kernels/gemm.hpp"
 #include "kernels_test_support.hpp"
 #include "model/model.hpp"
@@ -193,6 +194,46 @@ TEST_CASE("conv forward, im2col and col2im give bitwise-equal results for 1, 2 a
     ThreadCount scope(2);
     check_all_close(adjoint(), want_dx, 1e-5f, 1e-5f);
   }
+}
+
+TEST_CASE("pooling gives bitwise-equal results for 1, 2 and 3 threads", "[parallel][kernels]") {
+  // Threads take whole images, at least 7 of 24x24x16 (9K floats) each: 22 images split 3 ways.
+  Rng rng(605);
+  k::Window2D g;
+  g.batch = 22;
+  g.in_h = g.in_w = 24;
+  g.channels = 16;
+  g.window_h = g.window_w = 3;
+  g.stride_h = g.stride_w = 2;
+  k::plan_window(g, k::Padding::same);
+  const std::vector<float> x = random_vector(rng, g.input_size());
+  const std::size_t out = g.output_pixels() * g.channels;
+  const std::vector<float> dy = random_vector(rng, out);
+  std::vector<std::int32_t> argmax(out);
+  auto max_forward = [&] {
+    std::vector<float> y(out, 777.0f);
+    k::max_pool_forward(g, x.data(), y.data(), argmax.data());
+    std::vector<float> values(out, 777.0f);
+    k::max_pool_values(g, x.data(), values.data());
+    y.insert(y.end(), values.begin(), values.end());
+    for (std::int32_t i : argmax) y.push_back(static_cast<float>(i));
+    return y;
+  };
+  check_same_for_thread_counts(max_forward);
+  auto max_backward = [&] {
+    std::vector<float> dx(g.input_size(), 777.0f);
+    k::max_pool_backward(g, dy.data(), argmax.data(), dx.data());
+    return dx;
+  };
+  check_same_for_thread_counts(max_backward);
+  auto average = [&] {
+    std::vector<float> y(out, 777.0f), dx(g.input_size(), 777.0f);
+    k::average_pool_forward(g, x.data(), y.data());
+    k::average_pool_backward(g, dy.data(), dx.data());
+    y.insert(y.end(), dx.begin(), dx.end());
+    return y;
+  };
+  check_same_for_thread_counts(average);
 }
 
 namespace {
