@@ -95,8 +95,9 @@ TEST_CASE("max matches the reference wherever the maximum sits", "[kernels]") {
 
 TEST_CASE("sum_rows matches the reference, overwriting or accumulating", "[kernels]") {
   for (std::size_t cols : kSizes) {
+    // 1001 rows: many whole periods of the narrow-row path plus a ragged end.
     for (std::size_t rows : {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{7},
-                             std::size_t{33}}) {
+                             std::size_t{33}, std::size_t{1001}}) {
       INFO("rows = " << rows << ", cols = " << cols);
       simdnn::Rng rng(rows * 7919 + cols);
       const std::vector<float> x = random_vector(rng, rows * cols);
