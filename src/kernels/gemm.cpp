@@ -93,19 +93,42 @@ std::size_t min_items(double flops_per_item) {
   return static_cast<std::size_t>(std::max(1.0, kMinFlopsPerThread / std::max(flops_per_item, 1.0)));
 }
 
-// The blocked loops for one tile shape (see the top of the file).
+// B is read where it is (no packing) for a few rows of A or short B rows; see the top.
+template <typename Shape>
+bool reads_b_in_place(bool trans_b, int m, int ldb) {
+  return !trans_b && (m <= Shape::MR || ldb <= kInPlaceRow);
+}
+
+// op(B) packed whole, for row blocks on several threads to share: the kKC-slice of column
+// block jc starting at step pc is at slice(n, jc, pc), laid out as pack_b writes it.
+template <typename Shape>
+struct PackedB {
+  static constexpr int kNC = 96 * Shape::NR;
+  float* b;
+  int k;
+  static std::size_t padded(int cols) {
+    return std::size_t(cols + Shape::NR - 1) / Shape::NR * Shape::NR;
+  }
+  float* slice(int n, int jc, int pc) const {
+    return b + std::size_t(jc) * k + std::size_t(pc) * padded(std::min(kNC, n - jc));
+  }
+};
+
+// The blocked loops for one tile shape (see the top of the file). With `shared` set, op(B)
+// was packed beforehand (pack_all_b) and b, ldb and trans_b are not read.
 template <typename Shape>
 void packed_gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a,
-                 int lda, const float* b, int ldb, float beta, float* c, int ldc) {
+                 int lda, const float* b, int ldb, float beta, float* c, int ldc,
+                 const PackedB<Shape>* shared = nullptr) {
   constexpr int kMR = Shape::MR, kNR = Shape::NR;
   constexpr int kMC = 24 * kMR;
-  constexpr int kNC = 96 * kNR;
+  constexpr int kNC = PackedB<Shape>::kNC;
   static constexpr auto tiles = tile_table<Shape>(std::make_index_sequence<kMR>());
   PackBuffers& buffers = pack_buffers();
-  const bool b_in_place = !trans_b && (m <= kMR || ldb <= kInPlaceRow);
+  const bool b_in_place = shared == nullptr && reads_b_in_place<Shape>(trans_b, m, ldb);
   const int max_kc = std::min(k, kKC);
   float* packed_a = at_least(buffers.a, std::size_t(max_kc) * std::min(m + kMR, kMC));
-  float* packed_b = at_least(buffers.b, std::size_t(max_kc) *
+  float* packed_b = shared ? nullptr : at_least(buffers.b, std::size_t(max_kc) *
                                             (b_in_place ? kNR : std::min(n + kNR, kNC)));
   for (int jc = 0; jc < n; jc += kNC) {
     const int nc = std::min(kNC, n - jc);
@@ -113,7 +136,8 @@ void packed_gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, c
       const int kc = std::min(kKC, k - pc);
       // Later slices add to what the first one wrote.
       const float slice_beta = pc == 0 ? beta : 1.0f;
-      if (!b_in_place) gemm_detail::pack_b(kNR, trans_b, b, ldb, pc, kc, jc, nc, packed_b);
+      if (shared) packed_b = shared->slice(n, jc, pc);
+      else if (!b_in_place) gemm_detail::pack_b(kNR, trans_b, b, ldb, pc, kc, jc, nc, packed_b);
       for (int ic = 0; ic < m; ic += kMC) {
         const int mc = std::min(kMC, m - ic);
         gemm_detail::pack_a(kMR, trans_a, a, lda, ic, mc, pc, kc, packed_a);
@@ -173,8 +197,29 @@ void k_chunked_gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha
   }
 }
 
+// Packs all of op(B) for PackedB, its kKC-slices in parallel (each writes its own panels).
+template <typename Shape>
+PackedB<Shape> pack_all_b(bool trans_b, int n, int k, const float* b, int ldb) {
+  using Packed = PackedB<Shape>;
+  thread_local std::vector<float> storage;
+  const int column_blocks = (n + Packed::kNC - 1) / Packed::kNC;
+  const int slices = (k + kKC - 1) / kKC;
+  const Packed packed{at_least(storage, std::size_t(k) * Packed::padded(n)), k};
+  parallel_for(std::size_t(column_blocks) * slices, 1, [&](std::size_t first, std::size_t end) {
+    for (std::size_t item = first; item < end; ++item) {
+      const int jc = static_cast<int>(item / slices) * Packed::kNC;
+      const int pc = static_cast<int>(item % slices) * kKC;
+      gemm_detail::pack_b(Shape::NR, trans_b, b, ldb, pc, std::min(kKC, k - pc), jc,
+                          std::min(Packed::kNC, n - jc), packed.slice(n, jc, pc));
+    }
+  });
+  return packed;
+}
+
 // Splits C into row blocks of whole kMC panels, else column blocks of whole NR panels, else
-// (small C, long k) into k-chunks; see kMinFlopsPerThread and kSmallOutput.
+// (small C, long k) into k-chunks; see kMinFlopsPerThread and kSmallOutput. Row blocks on
+// several threads share one packing of B: packing it per block cost a copy of B for every 72
+// rows of C (SGEMM 512: 8 copies of a 1 MB matrix).
 template <typename Shape>
 void split_gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a,
                 int lda, const float* b, int ldb, float beta, float* c, int ldc) {
@@ -185,12 +230,17 @@ void split_gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, co
   const double flops_per_row = 2.0 * n * k;
   if (m > kMC) {
     const std::size_t blocks = (static_cast<std::size_t>(m) + kMC - 1) / kMC;
-    parallel_for(blocks, min_items(flops_per_row * kMC), [&](std::size_t first, std::size_t end) {
+    const std::size_t min_blocks = min_items(flops_per_row * kMC);
+    PackedB<Shape> packed{};
+    const bool share_b = thread_count() > 1 && blocks >= 2 * min_blocks &&
+                         !reads_b_in_place<Shape>(trans_b, m, ldb);
+    if (share_b) packed = pack_all_b<Shape>(trans_b, n, k, b, ldb);
+    parallel_for(blocks, min_blocks, [&](std::size_t first, std::size_t end) {
       const int row = static_cast<int>(first) * kMC;
       const int rows = std::min(m, static_cast<int>(end) * kMC) - row;
       const float* a_rows = trans_a ? a + row : a + std::ptrdiff_t(row) * lda;
       packed_gemm<Shape>(trans_a, trans_b, rows, n, k, alpha, a_rows, lda, b, ldb, beta,
-                         c + std::ptrdiff_t(row) * ldc, ldc);
+                         c + std::ptrdiff_t(row) * ldc, ldc, share_b ? &packed : nullptr);
     });
     return;
   }

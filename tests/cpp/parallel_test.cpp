@@ -111,11 +111,14 @@ TEST_CASE("set_thread_count rejects counts outside 1..max_threads", "[parallel]"
 
 TEST_CASE("gemm gives bitwise-equal results for 1, 2 and 3 threads", "[parallel][kernels]") {
   Rng rng(601);
-  // Row blocks (m > one 72/96-row panel block), column blocks (small m, wide n), k-chunks
-  // (small C, long k: weight gradients), odd sizes and the narrow-tile widths 6 and 16.
+  // Row blocks (m > one 72/96-row panel block; with long B rows they share one packing of B,
+  // over two column blocks and two k-slices for 150 x 1200 x 300), column blocks (small m,
+  // wide n), k-chunks (small C, long k: weight gradients), odd sizes and the narrow-tile
+  // widths 6 and 16.
   const std::vector<GemmShape> shapes = {{301, 7, 45},  {513, 511, 257}, {10, 517, 300},
                                          {3, 1000, 64}, {25, 6, 5000},  {150, 16, 6401},
-                                         {97, 97, 97},  {5, 3, 2},      {200, 16, 150}};
+                                         {97, 97, 97},  {5, 3, 2},      {200, 16, 150},
+                                         {150, 1200, 300}};
   for (const GemmShape& s : shapes) {
     for (int t = 0; t < 4; ++t) {
       const bool ta = t & 1, tb = t & 2;
