@@ -320,6 +320,11 @@ export interface Simdnn {
   memory(): { wasmBytesInUse: number; wasmHeapBytes: number };
   /** Engine threads in use: 1 for the single-threaded build. */
   threads(): number;
+  /**
+   * Sets the engine thread count, 1 up to what the loaded build has (the single-threaded build:
+   * 1; the threaded build: up to 4). Results are bitwise the same for any count.
+   */
+  setThreads(threads: number): void;
 }
 
 export interface LoadOptions {

@@ -49,5 +49,11 @@ export async function load(options = {}) {
     threads() {
       return native.threads();
     },
+    // Changes the count within what the loaded build has (the threaded build: up to 4; e.g. to
+    // leave a core to a page's UI). Results are bitwise the same for any count.
+    setThreads(threads) {
+      if (typeof threads !== 'number') throw new Error(`setThreads: threads must be an integer, got ${typeof threads}`);
+      api.call(() => native.setThreads(threads));
+    },
   };
 }

@@ -51,6 +51,17 @@ test('load() picks the build: single-threaded by default in Node, threaded on re
   await assert.rejects(load({ threads: 0 }), /load: threads must be a positive integer, got 0/);
   await assert.rejects(load({ threads: 1.5 }), /load: threads must be a positive integer, got 1.5/);
   await assert.rejects(load({ threads: 64 }), /setThreads: threads must be between 1 and \d+, got 64/);
+  // The count can change after load, within the build's pool, and a refusal leaves it as it was.
+  threaded.setThreads(1);
+  assert.equal(threaded.threads(), 1);
+  threaded.setThreads(3);
+  assert.equal(threaded.threads(), 3);
+  assert.throws(() => threaded.setThreads(9), /setThreads: threads must be between 1 and 4, got 9/);
+  assert.throws(() => threaded.setThreads('2'), /setThreads: threads must be an integer, got string/);
+  assert.throws(() => single.setThreads(2), /setThreads: this is the single-threaded build, threads must be 1, got 2/);
+  assert.equal(threaded.threads(), 3);
+  single.setThreads(1);
+  assert.equal(single.threads(), 1);
 });
 
 test('the threaded build trains and predicts LeNet-5 bitwise-equal to the single-threaded one', { timeout: 300000 }, async () => {
