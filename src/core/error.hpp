@@ -2,7 +2,6 @@
 // simdnn::Error: the one exception type the engine throws. Messages carry context
 // (which layer, what was expected, what was received) so that the JS binding can
 // surface them verbatim as a JS Error.
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -19,8 +18,9 @@ class Error : public std::runtime_error {
 namespace detail {
 
 // fail() has ~100 distinct instantiations; each used to inline a whole std::ostringstream
-// (~55 KB of wasm together). The common part types are formatted out of line instead, exactly
-// as operator<< would print them; anything else still goes through a stream.
+// (~55 KB of wasm together). The part types are formatted out of line instead, exactly as
+// operator<< would print them. There is no stream fallback: one use would link libc++'s
+// locale machinery back into the module, so other types fail to compile here.
 void append_signed(std::string& out, long long value);
 void append_unsigned(std::string& out, unsigned long long value);
 void append_floating(std::string& out, double value);
@@ -43,9 +43,8 @@ void append_part(std::string& out, const T& part) {
   } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
     out += std::string_view(part);
   } else {
-    std::ostringstream stream;
-    stream << part;
-    out += stream.str();
+    static_assert(sizeof(T) == 0,
+                  "fail()/check() parts: numbers, strings, or types with append_to");
   }
 }
 

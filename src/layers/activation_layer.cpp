@@ -63,7 +63,8 @@ namespace {
 // Keras' class name is "Activation"; the C++ class is ActivationLayer so it does not
 // collide with kernels::Activation.
 const bool registered_activation = LayerRegistry::add(
-    "Activation", [](const Json& c) { return ActivationLayer::from_config(c); });
+    "Activation",
+    [](const Json& c) -> std::shared_ptr<Layer> { return ActivationLayer::from_config(c); });
 }  // namespace
 
 }  // namespace simdnn

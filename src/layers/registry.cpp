@@ -13,7 +13,7 @@ std::map<std::string, LayerFactory>& table() {
 }  // namespace
 
 bool LayerRegistry::add(const std::string& class_name, LayerFactory factory) {
-  table()[class_name] = std::move(factory);
+  table()[class_name] = factory;
   return true;
 }
 

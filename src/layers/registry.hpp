@@ -2,7 +2,6 @@
 // The one registry of layer class names. Serialization (Keras "class_name") and the JS
 // API (nn.layers.dense -> "Dense") both go through it; layers register themselves in
 // their own .cpp with SIMDNN_REGISTER_LAYER, so there is no hand-kept list elsewhere.
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,7 +12,9 @@
 
 namespace simdnn {
 
-using LayerFactory = std::function<std::shared_ptr<Layer>(const Json& config)>;
+// A plain function pointer: every factory is a capture-less lambda, and std::function
+// instantiated ~40 type-erasure wrappers.
+using LayerFactory = std::shared_ptr<Layer> (*)(const Json& config);
 
 class LayerRegistry {
  public:
@@ -32,5 +33,7 @@ std::optional<Shape> declared_input_shape(const std::string& class_name, const J
 #define SIMDNN_REGISTER_LAYER(ClassName)                                                  \
   namespace {                                                                             \
   const bool registered_##ClassName = ::simdnn::LayerRegistry::add(                       \
-      #ClassName, [](const ::simdnn::Json& c) { return ClassName::from_config(c); });     \
+      #ClassName, [](const ::simdnn::Json& c) -> std::shared_ptr<::simdnn::Layer> {      \
+        return ClassName::from_config(c);                                                 \
+      });                                                                                 \
   }
