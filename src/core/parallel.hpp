@@ -48,4 +48,21 @@ void parallel_for(std::size_t items, Body&& body) {
   parallel_for(items, 1, static_cast<Body&&>(body));
 }
 
+// Elementwise passes over [0, count): body(begin, end) on runs of whole blocks of
+// kElementBlock floats (a multiple of every SIMD width, so only the last run has a tail, as
+// in one call over everything). Below kMinElementsPerThread elements per thread the pass
+// stays on the calling thread: waking a worker costs more than it saves.
+inline constexpr std::size_t kElementBlock = 8192;
+inline constexpr std::size_t kMinElementsPerThread = 2 * kElementBlock;
+
+template <typename Body>
+void parallel_for_elements(std::size_t count, Body&& body) {
+  const std::size_t blocks = (count + kElementBlock - 1) / kElementBlock;
+  parallel_for(blocks, kMinElementsPerThread / kElementBlock,
+               [&](std::size_t first, std::size_t end) {
+                 const std::size_t begin = first * kElementBlock;
+                 body(begin, end * kElementBlock < count ? end * kElementBlock : count);
+               });
+}
+
 }  // namespace simdnn

@@ -4,6 +4,7 @@
 #include "kernels/activations.hpp"
 
 #include "core/error.hpp"
+#include "core/parallel.hpp"
 #include "kernels/activation_constants.hpp"
 #include "kernels/reductions.hpp"
 #include "kernels/simd_loops.hpp"
@@ -174,18 +175,28 @@ void softmax_backward_rows(const float* y, const float* dy, float* dx, std::size
   }
 }
 
+// An input an activation does not read may be null (the backward pass of sigmoid reads y only).
+const float* offset(const float* p, std::size_t begin) { return p ? p + begin : nullptr; }
+
 }  // namespace
 
 void activation_forward(const ActivationSpec& spec, const float* x, float* y, std::size_t rows,
                         std::size_t cols) {
   if (spec.kind == Activation::softmax) return softmax_forward_rows(x, y, rows, cols);
-  forward_elementwise(spec.kind, effective_alpha(spec), x, y, rows * cols);
+  const float alpha = effective_alpha(spec);
+  parallel_for_elements(rows * cols, [&](std::size_t begin, std::size_t end) {
+    forward_elementwise(spec.kind, alpha, x + begin, y + begin, end - begin);
+  });
 }
 
 void activation_backward(const ActivationSpec& spec, const float* x, const float* y,
                          const float* dy, float* dx, std::size_t rows, std::size_t cols) {
   if (spec.kind == Activation::softmax) return softmax_backward_rows(y, dy, dx, rows, cols);
-  backward_elementwise(spec.kind, effective_alpha(spec), x, y, dy, dx, rows * cols);
+  const float alpha = effective_alpha(spec);
+  parallel_for_elements(rows * cols, [&](std::size_t begin, std::size_t end) {
+    backward_elementwise(spec.kind, alpha, offset(x, begin), offset(y, begin), dy + begin,
+                         dx + begin, end - begin);
+  });
 }
 
 }  // namespace simdnn::kernels

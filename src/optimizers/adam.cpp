@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/parallel.hpp"
 #include "optimizers/option_reading.hpp"
 
 namespace simdnn::optimizers {
@@ -47,28 +48,31 @@ class Adam final : public Optimizer {
     const float keep_1 = static_cast<float>(1.0 - adam_.beta_1);
     const float keep_2 = static_cast<float>(1.0 - adam_.beta_2);
     const float eps = static_cast<float>(adam_.epsilon);
-    float* w = value.data();
-    const float* g = grad.data();
-    const std::size_t n = value.size();
-    float* m = slot(index, 0).data();
-    float* v = slot(index, 1).data();
-    if (adam_.amsgrad) {
-      float* v_hat = slot(index, 2).data();
-      // Two loops: five arrays in one loop need more runtime alias checks than clang
-      // allows, and it would not vectorise.
-      for (std::size_t i = 0; i < n; ++i) {
-        m[i] += (g[i] - m[i]) * keep_1;
-        v[i] += (g[i] * g[i] - v[i]) * keep_2;
-        v_hat[i] = std::max(v_hat[i], v[i]);
+    float* const w = value.data();
+    const float* const g = grad.data();
+    float* const m = slot(index, 0).data();
+    float* const v = slot(index, 1).data();
+    float* const v_hat = adam_.amsgrad ? slot(index, 2).data() : nullptr;
+    // Each element's update is independent, so any split over threads gives the same bits.
+    parallel_for_elements(value.size(), [=](std::size_t begin, std::size_t end) {
+      if (v_hat) {
+        // Two loops: five arrays in one loop need more runtime alias checks than clang
+        // allows, and it would not vectorise.
+        for (std::size_t i = begin; i < end; ++i) {
+          m[i] += (g[i] - m[i]) * keep_1;
+          v[i] += (g[i] * g[i] - v[i]) * keep_2;
+          v_hat[i] = std::max(v_hat[i], v[i]);
+        }
+        for (std::size_t i = begin; i < end; ++i)
+          w[i] -= alpha * m[i] / (std::sqrt(v_hat[i]) + eps);
+      } else {
+        for (std::size_t i = begin; i < end; ++i) {
+          m[i] += (g[i] - m[i]) * keep_1;
+          v[i] += (g[i] * g[i] - v[i]) * keep_2;
+          w[i] -= alpha * m[i] / (std::sqrt(v[i]) + eps);
+        }
       }
-      for (std::size_t i = 0; i < n; ++i) w[i] -= alpha * m[i] / (std::sqrt(v_hat[i]) + eps);
-    } else {
-      for (std::size_t i = 0; i < n; ++i) {
-        m[i] += (g[i] - m[i]) * keep_1;
-        v[i] += (g[i] * g[i] - v[i]) * keep_2;
-        w[i] -= alpha * m[i] / (std::sqrt(v[i]) + eps);
-      }
-    }
+    });
   }
 
  private:

@@ -14,11 +14,13 @@
 #include "core/parallel.hpp"
 #include "kernels/conv.hpp"
 #include "kernels/conv_forward.hpp"
+#include "kernels/activations.hpp"
 #include "kernels/conv_pooling.hpp"
 #include "kernels/gemm.hpp"
 #include "kernels_test_support.hpp"
 #include "model/model.hpp"
 #include "model_test_util.hpp"
+#include "optimizers/optimizer.hpp"
 
 using namespace simdnn;
 namespace k = simdnn::kernels;
@@ -237,6 +239,46 @@ TEST_CASE("pooling gives bitwise-equal results for 1, 2 and 3 threads", "[parall
     return y;
   };
   check_same_for_thread_counts(average);
+}
+
+TEST_CASE("elementwise activations and Adam give bitwise-equal results for 1, 2 and 3 threads",
+          "[parallel][kernels][optimizers]") {
+  // 40,003 floats: four whole blocks of kElementBlock and a ragged fifth, so the last run has
+  // a SIMD tail; with 3 threads one run starts mid-way.
+  static_assert(4 * kElementBlock < 40003 && 40003 < 5 * kElementBlock);
+  Rng rng(606);
+  const std::size_t n = 40003;
+  const std::vector<float> x = random_vector(rng, n), dy = random_vector(rng, n);
+  for (k::Activation kind : {k::Activation::relu, k::Activation::elu, k::Activation::tanh,
+                             k::Activation::sigmoid}) {
+    INFO("activation " << static_cast<int>(kind));
+    const k::ActivationSpec spec{kind, 0.0f};
+    auto run = [&](auto forward, auto backward) {
+      std::vector<float> y(n, 777.0f), dx(n, 777.0f);
+      forward(spec, x.data(), y.data(), 1, n);
+      backward(spec, x.data(), y.data(), dy.data(), dx.data(), 1, n);
+      y.insert(y.end(), dx.begin(), dx.end());
+      return y;
+    };
+    auto simd = [&] { return run(k::activation_forward, k::activation_backward); };
+    check_same_for_thread_counts(simd);
+    ThreadCount scope(3);
+    const std::vector<float> want =
+        run(k::reference::activation_forward, k::reference::activation_backward);
+    check_all_close(simd(), want, 1e-5f, 1e-5f);
+  }
+  for (bool amsgrad : {false, true}) {
+    INFO("amsgrad " << amsgrad);
+    auto adam_steps = [&] {
+      Tensor value({n}), grad({n});
+      std::copy(x.begin(), x.end(), value.data());
+      std::copy(dy.begin(), dy.end(), grad.data());
+      auto adam = make_optimizer("adam", {{"learning_rate", 0.01}, {"amsgrad", amsgrad}});
+      for (int step = 0; step < 3; ++step) adam->step({{"kernel", &value, &grad, true}});
+      return std::vector<float>(value.data(), value.data() + n);
+    };
+    check_same_for_thread_counts(adam_steps);
+  }
 }
 
 namespace {
