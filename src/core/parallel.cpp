@@ -9,6 +9,8 @@
 #define SIMDNN_SINGLE_THREADED 1
 #else
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -63,6 +65,30 @@ constexpr int kMaxThreads = 16;
 // parallel_for then runs inline instead of waiting on workers that are all busy.
 thread_local bool inside_parallel_body = false;
 
+// A training step runs dozens of parallel loops a few hundred microseconds apart. Putting a
+// worker to sleep and waking it again through the futex costs tens of microseconds each way
+// (more under wasm, where the wake goes through Atomics.notify), so idle workers and a waiting
+// caller first poll for this long before they sleep.
+constexpr auto kSpinBeforeSleep = std::chrono::microseconds(200);
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+// Polls `ready` until it holds or kSpinBeforeSleep has passed; true when it held.
+template <typename Ready>
+bool spin_until(Ready&& ready) {
+  const auto deadline = std::chrono::steady_clock::now() + kSpinBeforeSleep;
+  for (unsigned polls = 1;; ++polls) {
+    if (ready()) return true;
+    cpu_relax();
+    // The clock is a call out of wasm: read it now and then, not on every poll.
+    if (polls % 64 == 0 && std::chrono::steady_clock::now() >= deadline) return false;
+  }
+}
+
 class Pool {
  public:
   ~Pool() { resize(0); }
@@ -73,28 +99,33 @@ class Pool {
   void resize(int count) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      stopping_ = true;
+      stopping_.store(true);
     }
     wake_.notify_all();
     for (std::thread& thread : threads_) thread.join();
     threads_.clear();
-    stopping_ = false;
-    for (int i = 0; i < count; ++i) threads_.emplace_back([this, i] { work(i + 1); });
+    stopping_.store(false);
+    // The job the new workers have seen is read here, not when they start running: by then
+    // the caller may have announced a job they must not miss.
+    const std::uint64_t seen = job_.load();
+    for (int i = 0; i < count; ++i) threads_.emplace_back([this, i, seen] { work(i + 1, seen); });
   }
 
   void run(std::size_t items, std::size_t chunks, parallel_detail::ChunkFn fn, void* context) {
+    // Only the workers taking part in the previous job read these fields, and all of them
+    // finished it (pending_ reached 0) before this call began.
+    fn_ = fn;
+    context_ = context;
+    items_ = items;
+    // About 4 runs per thread: small enough to rebalance, large enough to keep blocks whole.
+    grain_ = std::max<std::size_t>(1, (items + 4 * chunks - 1) / (4 * chunks));
+    next_.store(0, std::memory_order_relaxed);
+    error_ = nullptr;
+    pending_.store(chunks - 1, std::memory_order_relaxed);
     {
+      // Under the mutex so that a worker about to sleep either sees the new job or is woken.
       std::lock_guard<std::mutex> lock(mutex_);
-      fn_ = fn;
-      context_ = context;
-      items_ = items;
-      chunks_ = chunks;
-      // About 4 runs per thread: small enough to rebalance, large enough to keep blocks whole.
-      grain_ = std::max<std::size_t>(1, (items + 4 * chunks - 1) / (4 * chunks));
-      next_ = 0;
-      pending_ = chunks - 1;
-      error_ = nullptr;
-      ++generation_;
+      job_.store(next_job(job_.load(std::memory_order_relaxed), chunks), std::memory_order_release);
     }
     wake_.notify_all();
     std::exception_ptr own_error;
@@ -106,8 +137,11 @@ class Pool {
       next_ = items;  // the others stop claiming
     }
     inside_parallel_body = false;
-    std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [this] { return pending_ == 0; });
+    const auto finished = [this] { return pending_.load(std::memory_order_acquire) == 0; };
+    if (!spin_until(finished)) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      done_.wait(lock, finished);
+    }
     // The calling thread's error wins; otherwise any worker's.
     if (own_error) std::rethrow_exception(own_error);
     if (error_) std::rethrow_exception(error_);
@@ -117,29 +151,47 @@ class Pool {
   std::mutex& job_mutex() { return job_mutex_; }
 
  private:
-  void work(std::size_t index) {
+  // A job is announced by one word: a generation count above the number of threads taking
+  // part, so that a worker left out of a job never reads the job's other fields, which the
+  // next job may already be writing.
+  static constexpr std::uint64_t kChunkBits = 8;
+  static std::uint64_t next_job(std::uint64_t job, std::size_t chunks) {
+    return ((job >> kChunkBits) + 1) << kChunkBits | chunks;
+  }
+  static std::size_t job_chunks(std::uint64_t job) {
+    return static_cast<std::size_t>(job & ((1u << kChunkBits) - 1));
+  }
+
+  void work(std::size_t index, std::uint64_t seen) {
     inside_parallel_body = true;
-    unsigned seen = 0;
-    std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
-      wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
-      if (stopping_) return;
-      seen = generation_;
-      if (index >= chunks_) continue;
-      const std::size_t items = items_, grain = grain_;
-      auto fn = fn_;
-      void* context = context_;
-      lock.unlock();
+      const auto announced = [&] {
+        return stopping_.load(std::memory_order_relaxed) ||
+               job_.load(std::memory_order_acquire) != seen;
+      };
+      if (!spin_until(announced)) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        wake_.wait(lock, announced);
+      }
+      if (stopping_.load()) return;
+      seen = job_.load(std::memory_order_acquire);
+      if (index >= job_chunks(seen)) continue;
       std::exception_ptr error;
       try {
-        claim_runs(next_, items, grain, fn, context);
+        claim_runs(next_, items_, grain_, fn_, context_);
       } catch (...) {
         error = std::current_exception();
-        next_ = items;
+        next_ = items_;
       }
-      lock.lock();
-      if (error && !error_) error_ = error;
-      if (--pending_ == 0) done_.notify_one();
+      if (error) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!error_) error_ = error;
+      }
+      if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        // The caller may be asleep: taking the mutex orders this against its last check.
+        { std::lock_guard<std::mutex> lock(mutex_); }
+        done_.notify_one();
+      }
     }
   }
 
@@ -148,10 +200,10 @@ class Pool {
   std::condition_variable wake_, done_;
   parallel_detail::ChunkFn fn_ = nullptr;
   void* context_ = nullptr;
-  std::size_t items_ = 0, chunks_ = 0, grain_ = 1, pending_ = 0;
-  std::atomic<std::size_t> next_{0};
-  unsigned generation_ = 0;
-  bool stopping_ = false;
+  std::size_t items_ = 0, grain_ = 1;
+  std::atomic<std::size_t> next_{0}, pending_{0};
+  std::atomic<std::uint64_t> job_{0};
+  std::atomic<bool> stopping_{false};
   std::exception_ptr error_;
 };
 

@@ -41,11 +41,11 @@ Cells inside_cells(const Window2D& g, int oy, int ox) {
 
 // Threads take whole images: a window never reaches into another image, so every image's
 // outputs (and, backward, its input gradients) are written by one thread, with the same
-// operations whatever the thread count. A thread is worth waking for ~64K input floats.
+// operations whatever the thread count. A thread is worth waking for ~16K input floats.
 template <typename Body>
 void for_image_runs(const Window2D& g, Body&& body) {
   const std::size_t image_floats = std::size_t(g.in_h) * g.in_w * g.channels;
-  const std::size_t min_images = std::max<std::size_t>(1, 65536 / std::max<std::size_t>(image_floats, 1));
+  const std::size_t min_images = std::max<std::size_t>(1, 16384 / std::max<std::size_t>(image_floats, 1));
   parallel_for(static_cast<std::size_t>(g.batch), min_images,
                [&](std::size_t first, std::size_t end) { body(first, end); });
 }

@@ -1,6 +1,9 @@
 // xsimd elementwise kernels (see simd_loops.hpp for the tail and aliasing rules).
 #include "kernels/elementwise.hpp"
 
+#include <algorithm>
+
+#include "core/parallel.hpp"
 #include "kernels/simd_loops.hpp"
 
 namespace simdnn::kernels {
@@ -36,8 +39,9 @@ void add_scalar(const float* x, float value, float* out, std::size_t n) {
   simd::transform(n, out, [value_b](Batch xv) { return xv + value_b; }, x);
 }
 
-void add_bias_rows(const float* x, const float* bias, float* out, std::size_t rows,
-                   std::size_t cols) {
+namespace {
+void add_bias_rows_serial(const float* x, const float* bias, float* out, std::size_t rows,
+                          std::size_t cols) {
   // Narrow rows (conv layers with 6 or 16 filters) would spend most of their time in the
   // per-row tail. Viewed flat, the bias repeats with period lcm(cols, lanes) floats, so a
   // short tiled copy of it turns the whole buffer into one run of full batches.
@@ -58,6 +62,21 @@ void add_bias_rows(const float* x, const float* bias, float* out, std::size_t ro
       (simd::load(x + i + j) + simd::load(pattern + j)).store_unaligned(out + i + j);
   // The rest is whole rows, so the pattern still lines up with it.
   add(x + i, pattern, out + i, n - i);
+}
+}  // namespace
+
+// Threads take runs of whole rows (about kElementBlock floats each), so the bias pattern
+// lines up in every run as it does over the whole buffer.
+void add_bias_rows(const float* x, const float* bias, float* out, std::size_t rows,
+                   std::size_t cols) {
+  if (rows == 0 || cols == 0) return;
+  const std::size_t block_rows = std::max<std::size_t>(1, kElementBlock / cols);
+  const std::size_t blocks = (rows + block_rows - 1) / block_rows;
+  parallel_for(blocks, kMinElementsPerThread / kElementBlock, [&](std::size_t first, std::size_t end) {
+    const std::size_t row = first * block_rows;
+    const std::size_t count = std::min(rows, end * block_rows) - row;
+    add_bias_rows_serial(x + row * cols, bias, out + row * cols, count, cols);
+  });
 }
 
 void apply_mask(const float* x, const float* mask, float keep_scale, float* out, std::size_t n) {

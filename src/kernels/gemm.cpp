@@ -80,8 +80,10 @@ void scale_c(int m, int n, float beta, float* c, int ldc) {
 // or columns aligned to the tile grid of the whole problem, or a fixed k-chunk whose partial
 // product has its own buffer. The items depend on the shape only, so every thread count
 // computes each element with the same operations in the same order.
-// Work per thread below which waking a worker costs more than it saves (~0.1 ms of GEMM).
-constexpr double kMinFlopsPerThread = 2.0e6;
+// Work per thread below which handing a worker a share costs more than it saves (~12 us of
+// GEMM; idle workers poll for jobs, so a hand-over costs a few microseconds, not a wake-up).
+// It lets LeNet-5's dense layers split too.
+constexpr double kMinFlopsPerThread = 0.5e6;
 // k-chunks for a small C over a long k (weight gradients: C is taps x filters, k is every
 // pixel of the batch): 2 slices of kKC per chunk, when C has at most this many elements.
 // Short chunks balance 2 threads better (LeNet's conv2 at batch 64: 13 chunks of 512 pixels
@@ -224,7 +226,7 @@ template <typename Shape>
 void split_gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a,
                 int lda, const float* b, int ldb, float beta, float* c, int ldc) {
   constexpr int kMC = 24 * Shape::MR;
-  constexpr int kColumnBlock = 8 * Shape::NR;
+  constexpr int kColumnBlock = 4 * Shape::NR;
   if (long(m) * n <= kSmallOutput && k >= 2 * kKChunk)
     return k_chunked_gemm<Shape>(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
   const double flops_per_row = 2.0 * n * k;

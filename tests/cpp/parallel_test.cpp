@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "core/error.hpp"
@@ -16,6 +18,7 @@
 #include "kernels/conv_forward.hpp"
 #include "kernels/activations.hpp"
 #include "kernels/conv_pooling.hpp"
+#include "kernels/elementwise.hpp"
 #include "kernels/gemm.hpp"
 #include "kernels_test_support.hpp"
 #include "model/model.hpp"
@@ -98,6 +101,52 @@ TEST_CASE("parallel_for runs nested loops inline and rethrows a body's error", "
   std::atomic<int> total{0};
   parallel_for(8, [&](std::size_t b, std::size_t e) { total += static_cast<int>(e - b); });
   CHECK(total == 8);
+}
+
+TEST_CASE("the pool runs jobs back to back, after its workers slept and with fewer threads",
+          "[parallel]") {
+  // Idle workers poll for a new job for a while and then sleep: jobs announced while they
+  // poll, while they sleep and while some of them sit a job out must each run exactly once.
+  ThreadCount scope(3);
+  auto run_jobs = [](int jobs) {
+    for (int job = 0; job < jobs; ++job) {
+      const std::size_t items = 2 + job % 5;
+      std::vector<std::atomic<int>> seen(items);
+      parallel_for(items, [&](std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) ++seen[i];
+      });
+      for (std::size_t i = 0; i < items; ++i) REQUIRE(seen[i] == 1);
+    }
+  };
+  for (int round = 0; round < 3; ++round) {
+    run_jobs(500);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the workers fall asleep
+    run_jobs(5);
+    set_thread_count(std::min(2, max_threads()));  // one worker now sits every job out
+    run_jobs(500);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    run_jobs(5);
+    set_thread_count(std::min(3, max_threads()));
+  }
+}
+
+TEST_CASE("add_bias_rows gives bitwise-equal results for 1, 2 and 3 threads", "[parallel][kernels]") {
+  // Rows split in runs of about kElementBlock floats: narrow conv-like rows (6, 7, 16) take
+  // the tiled-pattern path, wide ones (100) the per-row one; the row counts leave a ragged run.
+  Rng rng(607);
+  for (std::size_t cols : {6u, 7u, 16u, 100u}) {
+    const std::size_t rows = (5 * kElementBlock + 13) / cols;
+    INFO("rows " << rows << " cols " << cols);
+    const std::vector<float> x = random_vector(rng, rows * cols), bias = random_vector(rng, cols);
+    std::vector<float> want(rows * cols);
+    k::reference::add_bias_rows(x.data(), bias.data(), want.data(), rows, cols);
+    for (int threads = 1; threads <= 3; ++threads) {
+      ThreadCount scope(threads);
+      std::vector<float> got(rows * cols, 777.0f);
+      k::add_bias_rows(x.data(), bias.data(), got.data(), rows, cols);
+      CHECK(bitwise_equal(got, want));
+    }
+  }
 }
 
 TEST_CASE("set_thread_count rejects counts outside 1..max_threads", "[parallel]") {
