@@ -58,6 +58,11 @@ const PROFILES = {
     // timed epoch; the JSON records samplesPerEpoch and every sample.
     train: {
       sizes: { mlp: [4096, 1024], lenet: [1024, 256], lstm: [256, 64], bilstm: [256, 64], convae: [1024, 256] },
+      // Warm-up also lasts at least this long: V8 compiles the optimised wasm on a background
+      // thread, which in a 2-thread run competes with the engine's own two threads for the two
+      // cores; after 4 warm-up batches the threaded build's LeNet-5 epochs were still getting
+      // faster over the 5 timed ones (140 -> 117 ms), single-threaded ones were flat.
+      warmupSeconds: 2,
       epochSeconds: 8,
       slowBatchSeconds: 30,
       timed: { reps: 5, seconds: 15, minReps: 2 },
@@ -74,6 +79,7 @@ const PROFILES = {
     gemm: { warmup: { calls: 5, minSeconds: 0.3, seconds: 0.5 }, timed: { reps: 10, seconds: 0.6 } },
     train: {
       sizes: { mlp: [512, 512], lenet: [128, 64], lstm: [32, 32], bilstm: [32, 32], convae: [128, 64] },
+      warmupSeconds: 0.2,
       epochSeconds: 1,
       slowBatchSeconds: 30,
       timed: { reps: 2, seconds: 1, minReps: 2 },
@@ -305,14 +311,15 @@ export async function measureCase(options, library) {
     const data = syntheticData(model, trainSamples);
     const built = await library.buildModel(spec.model, data);
     try {
-      // Warm-up: one batch per call (V8 tiers wasm up between calls), stopping early for a
-      // library whose batches are slow.
+      // Warm-up: one batch per call (V8 tiers wasm up between calls), for warmupSamples and at
+      // least warmupSeconds, stopping early for a library whose batches are slow.
       const t0 = performance.now();
       let warmed = 0;
       do {
         await built.fitEpoch(model.batchSize);
         warmed += model.batchSize;
-      } while (warmed < warmupSamples && performance.now() - t0 < profile.epochSeconds * 1000);
+      } while ((warmed < warmupSamples || performance.now() - t0 < profile.warmupSeconds * 1000) &&
+               performance.now() - t0 < profile.epochSeconds * 1000);
       const perSampleMs = (performance.now() - t0) / warmed;
       // A first batch slower than slowBatchSeconds (tfjs-cpu on the LSTMs: ~100 s) is its own
       // measurement: one-time setup is well under 1 % of it, and a second batch would blow the
